@@ -1,0 +1,243 @@
+"""Per-column codecs: values <-> small integer codes, and codes -> fresh values.
+
+Every column becomes integer codes ``0 .. size-1``; the last code is the missing state when the column
+is nullable. Categorical and boolean codecs map one value per code. Numeric codecs (integer, float,
+date, datetime) work on a public *fine grid* over the column's bounds, grouped into a few *coarse bins*
+that the network models; decoding draws a fine cell inside the coarse bin from a DP histogram and then
+a value uniformly inside that cell (integers stay integers, dates stay dates), so no real value is
+ever copied out.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from bayes_synth.errors import DomainTooLargeError, ModelFormatError
+from bayes_synth.ingest import column_axis, from_column_axis
+from bayes_synth.schema import ColumnSpec
+
+MAX_CATEGORIES = 1000
+FINE_CELLS = 256
+INTEGER_EXACT_RANGE = 1024
+
+
+@dataclass
+class CategoricalCodec:
+    """One code per category (booleans are categories False/True); optional missing code last."""
+
+    name: str
+    kind: str
+    categories: list[Any]
+    nullable: bool = True
+
+    def __post_init__(self):
+        if len(self.categories) > MAX_CATEGORIES:
+            raise DomainTooLargeError(
+                f"Column '{self.name}' has {len(self.categories)} categories; at most {MAX_CATEGORIES} "
+                "can be modelled. Declare it as an identifier (a later release generates IDs), group "
+                "rare values into fewer categories, or drop the column."
+            )
+
+    @property
+    def size(self) -> int:
+        return len(self.categories) + int(self.nullable)
+
+    @property
+    def null_code(self) -> int | None:
+        return len(self.categories) if self.nullable else None
+
+    def labels(self) -> list[str]:
+        return [str(c) for c in self.categories] + (["<missing>"] if self.nullable else [])
+
+    def encode(self, values: pd.Series) -> np.ndarray:
+        index = {c: i for i, c in enumerate(self.categories)}
+        fallback = self.null_code if self.nullable else -1
+        codes = values.map(index).to_numpy(dtype=float, na_value=np.nan)
+        codes = np.where(np.isnan(codes), fallback, codes).astype(np.int64)
+        return codes
+
+    def decode(self, codes: np.ndarray, rng: np.random.Generator) -> pd.Series:
+        lookup = np.array(list(self.categories) + ([None] if self.nullable else []), dtype=object)
+        return pd.Series(lookup[codes], dtype=object)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"type": "categorical", "name": self.name, "kind": self.kind,
+                "categories": list(self.categories), "nullable": self.nullable}
+
+
+@dataclass
+class NumericCodec:
+    """Coarse bins over a fine grid of cells ``[edges[i], edges[i+1])`` on the column's axis.
+
+    ``groups[j]`` is the first fine cell of coarse bin ``j`` (bins are contiguous runs of cells);
+    ``weights`` is the (DP) probability of each fine cell, used for within-bin draws.
+    """
+
+    name: str
+    kind: str
+    edges: np.ndarray
+    groups: np.ndarray
+    weights: np.ndarray
+    nullable: bool = True
+    _cell_to_bin: np.ndarray = field(init=False, repr=False)
+
+    def __post_init__(self):
+        self.edges = np.asarray(self.edges, dtype=float)
+        self.groups = np.asarray(self.groups, dtype=np.int64)
+        self.weights = np.asarray(self.weights, dtype=float)
+        n_cells = len(self.edges) - 1
+        bounds = np.append(self.groups, n_cells)
+        self._cell_to_bin = np.repeat(np.arange(len(self.groups)), np.diff(bounds))
+
+    @property
+    def integer(self) -> bool:
+        return self.kind != "float"
+
+    @property
+    def n_bins(self) -> int:
+        return len(self.groups)
+
+    @property
+    def size(self) -> int:
+        return self.n_bins + int(self.nullable)
+
+    @property
+    def null_code(self) -> int | None:
+        return self.n_bins if self.nullable else None
+
+    def bin_ranges(self) -> list[tuple[float, float]]:
+        """(low, high) of each coarse bin on the column's axis (high exclusive)."""
+        stops = np.append(self.groups[1:], len(self.edges) - 1)
+        return [(float(self.edges[a]), float(self.edges[b])) for a, b in zip(self.groups, stops, strict=True)]
+
+    def labels(self) -> list[str]:
+        out = []
+        for lo, hi in self.bin_ranges():
+            if self.integer:
+                a, b = math.ceil(lo), math.ceil(hi) - 1
+                out.append(_fmt_axis(self.kind, a) if a == b else
+                           f"[{_fmt_axis(self.kind, a)}, {_fmt_axis(self.kind, b)}]")
+            else:
+                out.append(f"[{lo:.6g}, {hi:.6g})")
+        return out + (["<missing>"] if self.nullable else [])
+
+    def encode(self, values: pd.Series) -> np.ndarray:
+        axis = column_axis(values, self.kind)
+        missing = ~np.isfinite(axis)
+        clipped = np.clip(np.where(missing, self.edges[0], axis), self.edges[0], self.edges[-1])
+        cell = np.clip(np.searchsorted(self.edges, clipped, side="right") - 1, 0, len(self.edges) - 2)
+        codes = self._cell_to_bin[cell]
+        if self.nullable:
+            codes = np.where(missing, self.null_code, codes)
+        return codes.astype(np.int64)
+
+    def decode(self, codes: np.ndarray, rng: np.random.Generator) -> pd.Series:
+        codes = np.asarray(codes, dtype=np.int64)
+        missing = codes == self.null_code if self.nullable else np.zeros(len(codes), dtype=bool)
+        bins = np.where(missing, 0, codes)
+        cells = self._draw_cells(bins, rng)
+        lo, hi = self.edges[cells], self.edges[cells + 1]
+        if self.integer:
+            a, b = np.ceil(lo), np.ceil(hi) - 1
+            b = np.maximum(a, b)
+            axis = a + np.floor(rng.random(len(codes)) * (b - a + 1))
+        else:
+            axis = lo + rng.random(len(codes)) * (hi - lo)
+        axis = np.where(missing, np.nan, axis)
+        return from_column_axis(axis, self.kind)
+
+    def _draw_cells(self, bins: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """Draw a fine cell in each row's coarse bin, proportional to the cell weights."""
+        w = np.maximum(self.weights, 0) + 1e-12
+        cum = np.cumsum(w)
+        stops = np.append(self.groups[1:], len(w))
+        start_mass = np.where(self.groups > 0, cum[self.groups - 1], 0.0)
+        bin_mass = cum[stops - 1] - start_mass
+        target = start_mass[bins] + rng.random(len(bins)) * bin_mass[bins]
+        cells = np.searchsorted(cum, target, side="right")
+        return np.clip(cells, self.groups[bins], stops[bins] - 1)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"type": "numeric", "name": self.name, "kind": self.kind, "nullable": self.nullable,
+                "edges": self.edges.tolist(), "groups": self.groups.tolist(),
+                "weights": self.weights.tolist()}
+
+
+Codec = CategoricalCodec | NumericCodec
+
+
+def _fmt_axis(kind: str, value: float) -> str:
+    if kind == "date":
+        return (pd.Timestamp(0) + pd.Timedelta(days=int(value))).date().isoformat()
+    if kind == "datetime":
+        return pd.Timestamp(int(value), unit="s").isoformat()
+    return str(int(value))
+
+
+def fine_edges(spec: ColumnSpec, lo: float, hi: float) -> np.ndarray:
+    """The public fine grid over [lo, hi]: a function of the bounds only, never of the data.
+
+    Integer-like columns with at most 1024 values get one cell per value; wider ranges get
+    ``FINE_CELLS`` equal cells plus one-value cells at the lower bound and at zero (common mass
+    points: amounts that are mostly 0, the minimum of a range).
+    """
+    if spec.kind != "float" and hi - lo + 1 <= INTEGER_EXACT_RANGE:
+        return np.arange(lo, hi + 2, dtype=float)  # cell [v, v+1) holds integer v
+    if hi <= lo:
+        return np.array([lo, lo + 1.0])
+    step = (hi - lo) / FINE_CELLS
+    edges = lo + step * np.arange(FINE_CELLS + 1)
+    edges[-1] = np.nextafter(hi, np.inf) if spec.kind == "float" else hi + 1
+    points = [lo] + ([0.0] if lo < 0 < hi else [])
+    for p in points:
+        tiny = np.nextafter(p, np.inf) if spec.kind == "float" else p + 1
+        edges = np.union1d(edges, [p, tiny])
+    return edges
+
+
+def coarse_groups(weights: np.ndarray, n_bins: int) -> np.ndarray:
+    """Group consecutive fine cells into at most ``n_bins`` bins of roughly equal weight.
+
+    Pure post-processing of a (noisy) histogram. A cell heavier than one bin's share gets its own bin.
+
+    >>> coarse_groups(np.array([1, 1, 1, 1.0]), 2).tolist()
+    [0, 2]
+    """
+    w = np.maximum(np.asarray(weights, dtype=float), 0)
+    n_cells = len(w)
+    if n_bins >= n_cells:
+        return np.arange(n_cells)
+    if w.sum() <= 0:
+        w = np.ones(n_cells)
+    cum = np.cumsum(w) / w.sum()
+    targets = np.arange(1, n_bins) / n_bins
+    cuts = np.unique(np.searchsorted(cum, targets, side="left") + 1)
+    cuts = cuts[(cuts > 0) & (cuts < n_cells)]
+    return np.concatenate([[0], cuts]).astype(np.int64)
+
+
+def codec_from_dict(d: dict[str, Any]) -> Codec:
+    """Rebuild a codec from its plain-dict form (validated by the model loader)."""
+    try:
+        if d["type"] == "categorical":
+            return CategoricalCodec(d["name"], d["kind"], list(d["categories"]), bool(d["nullable"]))
+        if d["type"] == "numeric":
+            return NumericCodec(d["name"], d["kind"], np.array(d["edges"], dtype=float),
+                                np.array(d["groups"], dtype=np.int64),
+                                np.array(d["weights"], dtype=float), bool(d["nullable"]))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ModelFormatError(f"codec of column {d.get('name')!r} is malformed: {exc}") from None
+    raise ModelFormatError(f"codec of column {d.get('name')!r} has unknown type {d.get('type')!r}")
+
+
+def encode_frame(frame: pd.DataFrame, codecs: dict[str, Codec]) -> np.ndarray:
+    """Encode every column; returns an (n_rows, n_columns) int array in codec order."""
+    out = np.empty((len(frame), len(codecs)), dtype=np.int64)
+    for j, (name, codec) in enumerate(codecs.items()):
+        out[:, j] = codec.encode(frame[name])
+    return out

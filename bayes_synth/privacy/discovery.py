@@ -1,0 +1,142 @@
+"""Build each column's codec, paying for every fact that was not declared.
+
+- Bounds of numeric columns: declared, or estimated from a noisy histogram over a public grid of
+  magnitudes (0, +-1, 2, 5 x 10^k): the outermost cells whose noisy count clears a threshold.
+- Category sets: declared, or found by DP partition selection (noisy counts over a threshold), which
+  needs delta > 0.
+- Numeric bins: a noisy histogram over the public fine grid, grouped into equal-mass coarse bins
+  (post-processing); the same histogram drives within-bin draws when decoding.
+
+In the no-noise mode (epsilon = inf) exact answers are used and the ledger says "exact (not DP)".
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+import numpy as np
+import pandas as pd
+
+from bayes_synth.encode import CategoricalCodec, Codec, NumericCodec, coarse_groups, fine_edges
+from bayes_synth.errors import PrivacyError
+from bayes_synth.ingest import column_axis
+from bayes_synth.privacy import mechanisms
+from bayes_synth.privacy.access import CountSource, PrivateQueries
+from bayes_synth.privacy.ledger import Ledger
+from bayes_synth.privacy.plan import BudgetPlan
+from bayes_synth.schema import ColumnSpec
+
+_MANTISSAS = (1.0, 2.0, 5.0)
+MAGNITUDE_GRID = np.unique(np.concatenate([
+    [0.0],
+    *[[m * 10.0**k, -m * 10.0**k] for k in range(-3, 16) for m in _MANTISSAS],
+]))
+
+
+def noisy_row_count(n_rows: int, plan: BudgetPlan, ledger: Ledger, noise_state) -> int:
+    """The number of rows under DP (add/remove neighbours make it private), at least 1."""
+    source = CountSource(np.zeros((n_rows, 0), dtype=np.int64), [], [])
+    queries = PrivateQueries(source, ledger, noise_state)
+    noisy = queries.noisy_counts([], plan.row_count, query_kind="row_count")
+    return max(int(noisy), 1)
+
+
+def build_codec(spec: ColumnSpec, values: pd.Series, plan: BudgetPlan, ledger: Ledger,
+                noise_state, n_bins: int) -> Codec:
+    """The codec of one column, charging the ledger for whatever had to be learned."""
+    if spec.kind == "boolean":
+        return CategoricalCodec(spec.name, "boolean", [False, True], spec.nullable)
+    if spec.kind == "categorical":
+        cats = list(spec.categories) if spec.categories is not None else \
+            discover_categories(spec, values, plan, ledger, noise_state)
+        return CategoricalCodec(spec.name, "categorical", cats, spec.nullable)
+    axis = column_axis(values, spec.kind)
+    lo, hi = spec.bounds_as_numbers()
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        lo, hi = estimate_bounds(spec, axis, plan, ledger, noise_state, lo, hi)
+    edges = fine_edges(spec, lo, hi)
+    weights = _fine_histogram(spec, axis, edges, plan, ledger, noise_state)
+    bins = spec.bins or n_bins
+    return NumericCodec(spec.name, spec.kind, edges, coarse_groups(weights, bins), weights, spec.nullable)
+
+
+def _fine_histogram(spec, axis, edges, plan, ledger, noise_state) -> np.ndarray:
+    finite = np.isfinite(axis)
+    cells = np.clip(np.searchsorted(edges, np.clip(axis[finite], edges[0], edges[-1]), side="right") - 1,
+                    0, len(edges) - 2)
+    source = CountSource(cells[:, None], [len(edges) - 1], [spec.name])
+    noisy = PrivateQueries(source, ledger, noise_state).noisy_counts(
+        [0], plan.histogram, query_kind="histogram", note="fine-grid histogram for bins and decoding")
+    weights = np.maximum(noisy, 0).astype(float)
+    total = weights.sum()
+    return weights / total if total > 0 else np.full(len(weights), 1.0 / len(weights))
+
+
+def estimate_bounds(spec: ColumnSpec, axis: np.ndarray, plan: BudgetPlan, ledger: Ledger,
+                    noise_state, lo: float, hi: float) -> tuple[float, float]:
+    """Missing bounds from a noisy histogram over the public magnitude grid (pure epsilon-DP)."""
+    finite = axis[np.isfinite(axis)]
+    if not ledger.private:
+        ledger.charge("bounds", (spec.name,), "exact (not DP)", 1, Fraction(0),
+                      note="min/max read from the data")
+        if finite.size == 0:
+            raise PrivacyError(f"Column '{spec.name}' has no values; declare its min and max.")
+        return (float(finite.min()) if not math.isfinite(lo) else lo,
+                float(finite.max()) if not math.isfinite(hi) else hi)
+    grid = MAGNITUDE_GRID
+    cell = np.searchsorted(grid, finite, side="right")  # 0 .. len(grid): cell i = [grid[i-1], grid[i])
+    source = CountSource(cell[:, None], [len(grid) + 1], [spec.name])
+    eps = plan.bounds
+    noisy = PrivateQueries(source, ledger, noise_state).noisy_counts(
+        [0], eps, query_kind="bounds", note="noisy histogram over the public magnitude grid")
+    # keep cells that clear a threshold where a false positive anywhere has probability < 1 %
+    alpha = math.exp(-float(eps))
+    threshold = math.log(0.01 * (1 + alpha) / len(noisy)) / math.log(alpha)
+    hits = np.flatnonzero(noisy >= threshold)
+    if hits.size == 0:
+        raise PrivacyError(
+            f"Column '{spec.name}': too few rows to estimate its bounds under DP with epsilon "
+            f"{float(eps):.3g} for this step; declare 'min' and 'max' for it in the schema.")
+    ext = np.concatenate([[grid[0] * 10], grid, [grid[-1] * 10]])
+    est_lo, est_hi = float(ext[hits[0]]), float(ext[hits[-1] + 1])
+    lo = est_lo if not math.isfinite(lo) else lo
+    hi = est_hi if not math.isfinite(hi) else hi
+    if spec.kind != "float":
+        lo, hi = math.floor(lo), math.ceil(hi)
+    if hi <= lo:
+        hi = lo + 1
+    return lo, hi
+
+
+def discover_categories(spec: ColumnSpec, values: pd.Series, plan: BudgetPlan, ledger: Ledger,
+                        noise_state) -> list:
+    """Categories by DP partition selection: a value is kept if its noisy count clears a threshold."""
+    present = values.dropna()
+    if not ledger.private:
+        ledger.charge("categories", (spec.name,), "exact (not DP)", 1, Fraction(0),
+                      note="category set read from the data")
+        return sorted(present.unique().tolist(), key=_sort_key)
+    if plan.categories_delta <= 0:
+        raise PrivacyError(
+            f"Column '{spec.name}': its categories are not declared, and finding them from the data "
+            "under DP needs delta > 0. Declare 'categories' for it in the schema (public knowledge "
+            "costs no budget), or pass delta (e.g. delta=1e-6) to discover them.")
+    codes, uniques = pd.factorize(present, sort=True)
+    source = CountSource(codes[:, None], [len(uniques)], [spec.name])
+    eps, delta = plan.categories, plan.categories_delta
+    threshold = mechanisms.geometric_threshold(float(eps), float(delta))
+    exact = source.counts([0])
+    ledger.charge("categories", (spec.name,), "geometric partition selection", 1, eps, delta,
+                  note=f"values kept when noisy count >= {threshold}")
+    noisy = mechanisms.geometric_counts(exact, float(eps), 1, noise_state)
+    kept = [uniques[i] for i in np.flatnonzero(noisy >= threshold)]
+    if not kept:
+        raise PrivacyError(
+            f"Column '{spec.name}': no category is frequent enough to be released under DP; "
+            "declare its categories in the schema.")
+    return sorted(kept, key=_sort_key)
+
+
+def _sort_key(value):
+    return (0, value, "") if isinstance(value, int | float) else (1, 0, str(value))

@@ -1,0 +1,299 @@
+"""The public estimator: ``Synthesizer(...).fit(table).sample(n)``, in the scikit-learn manner.
+
+``__init__`` only stores parameters; ``fit`` validates them, reads and converts the table, spends the
+privacy budget through the privacy layer and returns ``self``; learned state ends in ``_``.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import warnings
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from bayes_synth import __version__
+from bayes_synth.encode import encode_frame
+from bayes_synth.errors import (
+    BayesSynthWarning,
+    IngestError,
+    NotFittedError,
+    ParameterError,
+    PrivacyWarning,
+    SamplingError,
+)
+from bayes_synth.ingest import IngestReport, prepare, read_table
+from bayes_synth.model import Model
+from bayes_synth.modelfile import load_model_file, save_model
+from bayes_synth.parameters import learn_tables
+from bayes_synth.privacy.access import CountSource, PrivateQueries
+from bayes_synth.privacy.discovery import build_codec, noisy_row_count
+from bayes_synth.privacy.ledger import Ledger, check_delta, check_epsilon
+from bayes_synth.privacy.plan import plan_budget
+from bayes_synth.sampling import ancestral_sample
+from bayes_synth.schema import Schema
+from bayes_synth.structure import auto_max_parents, learn_structure
+
+DEFAULT_BINS = 16
+SAMPLE_CHUNK = 500_000
+
+
+class Synthesizer:
+    """Learn a differentially private Bayesian network from a table and sample synthetic rows.
+
+    Parameters
+    ----------
+    epsilon : float
+        Total privacy budget, in (0, inf]. ``float('inf')`` is the explicit no-noise mode; the model
+        is then stamped "not DP".
+    delta : float
+        Only needed to discover undeclared category sets (DP partition selection). Default 0.
+    schema : dict or Schema, optional
+        Declared public facts per column (see :mod:`bayes_synth.schema`); declared facts cost no budget.
+    max_parents : int, optional
+        Most parents per column; chosen from the (noisy) row count, budget and domain sizes if None.
+    n_bins : int, optional
+        Bins per numeric column in the network (default 16, or the column's declared ``bins``).
+    random_state : int, optional
+        Makes the privacy noise and structure reproducible, for tests only: the model is stamped
+        "seeded, not for release". Default: noise from OS entropy.
+    progress : bool
+        Show progress bars.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"a": ["x", "y"] * 50, "b": list(range(100))})
+    >>> synth = Synthesizer(epsilon=float("inf")).fit(df)   # doctest: +SKIP
+    >>> synth.sample(5).shape                                # doctest: +SKIP
+    (5, 2)
+    """
+
+    def __init__(self, epsilon: float = 1.0, *, delta: float = 0.0, schema: Mapping | Schema | None = None,
+                 max_parents: int | None = None, n_bins: int | None = None,
+                 random_state: int | None = None, progress: bool = False):
+        self.epsilon = epsilon
+        self.delta = delta
+        self.schema = schema
+        self.max_parents = max_parents
+        self.n_bins = n_bins
+        self.random_state = random_state
+        self.progress = progress
+
+    # ------------------------------------------------------------------ fit
+    def fit(self, data: pd.DataFrame | str | Path) -> Synthesizer:
+        """Learn the network from a DataFrame or a CSV/Parquet path; returns ``self``."""
+        eps, delta = check_epsilon(self.epsilon), check_delta(self.delta)
+        self._check_params()
+        frame, schema, report = prepare(read_table(data), self.schema)
+        self.ingest_report_ = report
+        if len(frame) == 0:
+            raise IngestError("The table has no rows; there is nothing to learn from.")
+        struct_rng, noise_state = self._random_streams()
+        ledger = Ledger(eps, delta)
+        numeric = [s for s in schema.values() if s.is_numeric]
+        plan = plan_budget(
+            eps, delta, n_columns=len(schema),
+            n_bounds=sum(not s.has_bounds for s in numeric),
+            n_categories=sum(s.kind == "categorical" and s.categories is None for s in schema.values()),
+            n_numeric=len(numeric))
+        n_hat = noisy_row_count(len(frame), plan, ledger, noise_state)
+        bins = self.n_bins or DEFAULT_BINS
+        codecs = {name: build_codec(spec, frame[name], plan, ledger, noise_state, bins)
+                  for name, spec in schema.items()}
+        codes = encode_frame(frame, codecs)
+        codes = self._drop_impossible(codes, schema, report)
+        source = CountSource(codes, [c.size for c in codecs.values()], list(codecs))
+        queries = PrivateQueries(source, ledger, noise_state)
+        k = self.max_parents if self.max_parents is not None else \
+            auto_max_parents(n_hat, float(plan.counts) if ledger.private else math.inf, source.sizes)
+        with _progress(self.progress, 2 * len(codecs) - 1, "fit") as bar:
+            network = learn_structure(queries, plan.structure, plan.counts, k, struct_rng, bar)
+            tables = learn_tables(queries, network, plan.counts * len(codecs), bar)
+        settings = self._settings(eps, delta, k, bins, n_hat, plan)
+        self.model_ = Model(schema, codecs, network.order, network.parents, tables, ledger, settings)
+        self.ledger_ = ledger
+        return self
+
+    def _check_params(self) -> None:
+        for name in ("max_parents", "n_bins"):
+            v = getattr(self, name)
+            low = 0 if name == "max_parents" else 1
+            if v is not None and (isinstance(v, bool) or not isinstance(v, int) or v < low):
+                raise ParameterError(f"The '{name}' parameter must be a non-negative integer or None; got {v!r}.")
+        rs = self.random_state
+        if rs is not None and (isinstance(rs, bool) or not isinstance(rs, int) or rs < 0):
+            raise ParameterError(f"The 'random_state' parameter must be a non-negative integer or None; got {rs!r}.")
+
+    def _random_streams(self):
+        if self.random_state is None:
+            return np.random.default_rng(), None
+        warnings.warn("A fixed random_state makes the privacy noise reproducible: use it for tests only; "
+                      "the model is stamped 'seeded, not for release'.", PrivacyWarning, stacklevel=3)
+        struct_ss, noise_ss = np.random.SeedSequence(self.random_state).spawn(2)
+        noise = np.random.RandomState(np.random.MT19937(noise_ss))
+        return np.random.default_rng(struct_ss), noise
+
+    @staticmethod
+    def _drop_impossible(codes: np.ndarray, schema: Schema, report: IngestReport) -> np.ndarray:
+        bad = (codes < 0).any(axis=1)
+        if bad.any():
+            for j, name in enumerate(schema):
+                report.add("out_of_domain", name, int((codes[:, j] < 0).sum()))
+            warnings.warn(f"{int(bad.sum())} row(s) have a missing value in a column declared "
+                          "nullable=false; they are left out of training.", BayesSynthWarning, stacklevel=3)
+        return codes[~bad]
+
+    def _settings(self, eps, delta, k, bins, n_hat, plan) -> dict[str, Any]:
+        return {
+            "epsilon": eps if math.isfinite(eps) else "inf", "delta": delta,
+            "max_parents": k, "n_bins": bins, "noisy_row_count": n_hat,
+            "seeded": self.random_state is not None, "budget_plan": plan.to_dict(),
+            "neighbouring": "add/remove one record",
+            "created": _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat(),
+            "versions": _versions(),
+        }
+
+    # ------------------------------------------------------------------ sample
+    def sample(self, n: int, *, random_state: int | None = None,
+               conditions: Mapping[str, Any] | None = None) -> pd.DataFrame:
+        """Draw ``n`` synthetic rows (post-processing: costs no budget, never reads real data).
+
+        ``conditions`` fixes columns: ``{"sex": "Female"}`` or a list of n values per column; the
+        other columns are drawn from the model's conditional distribution given them.
+        """
+        model = self._fitted()
+        if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 0:
+            raise ParameterError(f"The 'n' parameter must be a non-negative integer; got {n!r}.")
+        rng = np.random.default_rng(random_state)
+        fixed_values = _condition_values(model, conditions or {}, int(n))
+        parts = []
+        with _progress(self.progress, int(n), "sample") as bar:
+            for start in range(0, int(n), SAMPLE_CHUNK) or [0]:
+                size = min(SAMPLE_CHUNK, int(n) - start)
+                parts.append(_sample_chunk(model, size, rng, {k: v[start:start + size]
+                                                              for k, v in fixed_values.items()}))
+                if bar:
+                    bar(size)
+        return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+
+    def save(self, path: str | Path, *, force: bool = False, inputs=()) -> Path:
+        """Write the fitted model as a JSON file (temp file + rename).
+
+        An existing file is replaced only with ``force=True``; ``inputs`` lists paths never to
+        write onto (the training data, say).
+        """
+        return save_model(self._fitted(), path, force=force, inputs=inputs)
+
+    def _fitted(self) -> Model:
+        model = getattr(self, "model_", None)
+        if model is None:
+            raise NotFittedError("This Synthesizer is not fitted yet; call fit(data) or load_model(path).")
+        return model
+
+    def __repr__(self) -> str:
+        return (f"Synthesizer(epsilon={self.epsilon!r}, delta={self.delta!r}, "
+                f"max_parents={self.max_parents!r}, n_bins={self.n_bins!r}, random_state={self.random_state!r})")
+
+
+def load_model(path: str | Path) -> Synthesizer:
+    """Load a model file into a fitted :class:`Synthesizer` (nothing in the file is executed).
+
+    >>> synth = load_model("model.json")  # doctest: +SKIP
+    >>> synth.sample(10)                  # doctest: +SKIP
+    """
+    model = load_model_file(path)
+    s = model.settings
+    synth = Synthesizer(epsilon=math.inf if s.get("epsilon") == "inf" else float(s.get("epsilon", math.inf)),
+                        delta=float(s.get("delta", 0.0)), schema=model.schema,
+                        max_parents=s.get("max_parents"), n_bins=s.get("n_bins"))
+    synth.model_ = model
+    synth.ledger_ = model.ledger
+    return synth
+
+
+def _condition_values(model: Model, conditions: Mapping[str, Any], n: int) -> dict[str, pd.Series]:
+    out = {}
+    for name, value in conditions.items():
+        if name not in model.codecs:
+            raise ParameterError(f"Cannot condition on unknown column {name!r}; columns are {model.columns}.")
+        if isinstance(value, list | tuple | np.ndarray | pd.Series):
+            if len(value) != n:
+                raise ParameterError(f"Condition on '{name}' has {len(value)} values; expected {n} "
+                                     "(one per row) or a single value.")
+            series = pd.Series(list(value), dtype=object)
+        else:
+            series = pd.Series([value] * n, dtype=object)
+        spec = model.schema[name]
+        if spec.kind in ("date", "datetime"):
+            series = pd.to_datetime(series)
+        codes = model.codecs[name].encode(series)
+        if (codes < 0).any() or (model.codecs[name].null_code is not None and
+                                 np.any((codes == model.codecs[name].null_code) & series.notna().to_numpy())):
+            raise SamplingError(f"Condition on '{name}' holds a value outside the column's domain.")
+        out[name] = series
+    return out
+
+
+def _sample_chunk(model: Model, n: int, rng: np.random.Generator, fixed: dict[str, pd.Series]) -> pd.DataFrame:
+    names = model.columns
+    fixed_codes = {names.index(k): model.codecs[k].encode(v.reset_index(drop=True)) for k, v in fixed.items()}
+    codes = ancestral_sample(model.order, model.parents_idx, model.tables, model.sizes, n, rng, fixed_codes)
+    columns = {}
+    for j, (name, codec) in enumerate(model.codecs.items()):
+        values = fixed[name].reset_index(drop=True) if name in fixed else codec.decode(codes[:, j], rng)
+        columns[name] = _cast(values, model.schema[name])
+    return pd.DataFrame(columns)
+
+
+def _cast(values: pd.Series, spec) -> pd.Series:
+    dtype = spec.dtype or "object"
+    has_na = bool(values.isna().any())
+    try:
+        if spec.kind == "integer" or (spec.kind == "categorical" and dtype.startswith(("int", "uint"))):
+            if has_na and dtype.startswith(("int", "uint")):
+                dtype = "Int64"
+            return values.astype(float).round().astype(dtype) if not dtype.startswith(("I", "U")) \
+                else pd.array(values.astype(float).round(), dtype="Float64").astype(dtype)
+        if spec.kind == "boolean":
+            return values.astype("boolean" if has_na or dtype == "boolean" else "bool")
+        return values.astype(dtype)
+    except (TypeError, ValueError):
+        return values
+
+
+def _versions() -> dict[str, str]:
+    import importlib.metadata as md
+
+    out = {"bayes_synth": __version__}
+    for pkg in ("numpy", "pandas", "diffprivlib"):
+        try:
+            out[pkg] = md.version(pkg)
+        except md.PackageNotFoundError:
+            out[pkg] = "unknown"
+    return out
+
+
+class _progress:
+    """A tqdm bar when asked for, else nothing; yields a callable advancing it (or None)."""
+
+    def __init__(self, enabled: bool, total: int, desc: str):
+        self.enabled, self.total, self.desc, self.bar = enabled, total, desc, None
+
+    def __enter__(self):
+        if not self.enabled:
+            return None
+        from tqdm.auto import tqdm
+
+        self.bar = tqdm(total=self.total, desc=self.desc, unit="step" if self.desc == "fit" else "row",
+                        leave=False)
+        return self.bar.update
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.close()
+        return False
