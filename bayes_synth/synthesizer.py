@@ -10,6 +10,7 @@ import datetime as _dt
 import math
 import warnings
 from collections.abc import Mapping
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -95,6 +96,10 @@ class Synthesizer:
             raise IngestError("The table has no rows; there is nothing to learn from.")
         struct_rng, noise_state = self._random_streams()
         ledger = Ledger(eps, delta)
+        inferred = tuple(name for name, spec in schema.items() if "kind" not in spec.declared)
+        if inferred:
+            ledger.charge("metadata", inferred, "none (assumed public)", 0, Fraction(0),
+                          note="column kinds inferred from the values: treated as public, not protected")
         numeric = [s for s in schema.values() if s.is_numeric]
         plan = plan_budget(
             eps, delta, n_columns=len(schema),
