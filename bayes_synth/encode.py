@@ -221,18 +221,48 @@ def coarse_groups(weights: np.ndarray, n_bins: int) -> np.ndarray:
     return np.concatenate([[0], cuts]).astype(np.int64)
 
 
-def codec_from_dict(d: dict[str, Any]) -> Codec:
-    """Rebuild a codec from its plain-dict form (validated by the model loader)."""
+def codec_from_dict(d: Any) -> Codec:
+    """Rebuild a codec from its plain-dict form, checking every field (model files are untrusted)."""
+    if not isinstance(d, dict):
+        raise ModelFormatError(f"a codec must be a JSON object; got {type(d).__name__}")
+    name = d.get("name")
+    if not isinstance(name, str) or not isinstance(d.get("nullable"), bool):
+        raise ModelFormatError(f"codec {name!r}: 'name' must be text and 'nullable' true or false")
+    kind = d.get("kind")
     try:
-        if d["type"] == "categorical":
-            return CategoricalCodec(d["name"], d["kind"], list(d["categories"]), bool(d["nullable"]))
-        if d["type"] == "numeric":
-            return NumericCodec(d["name"], d["kind"], np.array(d["edges"], dtype=float),
-                                np.array(d["groups"], dtype=np.int64),
-                                np.array(d["weights"], dtype=float), bool(d["nullable"]))
-    except (KeyError, TypeError, ValueError) as exc:
-        raise ModelFormatError(f"codec of column {d.get('name')!r} is malformed: {exc}") from None
-    raise ModelFormatError(f"codec of column {d.get('name')!r} has unknown type {d.get('type')!r}")
+        if d.get("type") == "categorical" and kind in ("categorical", "boolean"):
+            return CategoricalCodec(name, kind, _checked_categories(d.get("categories")), d["nullable"])
+        if d.get("type") == "numeric" and kind in ("integer", "float", "date", "datetime"):
+            edges, groups, weights = _checked_grid(d)
+            return NumericCodec(name, kind, edges, groups, weights, d["nullable"])
+    except (TypeError, ValueError, OverflowError, DomainTooLargeError) as exc:
+        raise ModelFormatError(f"codec of column {name!r} is malformed: {exc}") from None
+    raise ModelFormatError(f"codec of column {name!r} has unknown type/kind {d.get('type')!r}/{kind!r}")
+
+
+def _checked_categories(cats: Any) -> list[Any]:
+    if not isinstance(cats, list) or not cats:
+        raise ValueError("'categories' must be a non-empty list")
+    if any(isinstance(c, dict | list) for c in cats):
+        raise ValueError("categories must be text, numbers or booleans")
+    if len({(type(c).__name__, c) for c in cats}) != len(cats):
+        raise ValueError("'categories' lists a value twice")
+    return cats
+
+
+def _checked_grid(d: dict[str, Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    edges = np.array(d.get("edges"), dtype=float)
+    groups = np.array(d.get("groups"), dtype=float)
+    weights = np.array(d.get("weights"), dtype=float)
+    if edges.ndim != 1 or edges.size < 2 or not np.all(np.isfinite(edges)) or np.any(np.diff(edges) <= 0):
+        raise ValueError("'edges' must be at least two finite, strictly increasing numbers")
+    n_cells = edges.size - 1
+    if (groups.ndim != 1 or groups.size < 1 or groups[0] != 0 or np.any(np.diff(groups) <= 0)
+            or groups[-1] >= n_cells or np.any(groups != np.round(groups))):
+        raise ValueError(f"'groups' must be increasing whole numbers starting at 0, below {n_cells}")
+    if weights.shape != (n_cells,) or not np.all(np.isfinite(weights)) or np.any(weights < 0):
+        raise ValueError(f"'weights' must be {n_cells} finite non-negative numbers")
+    return edges, groups.astype(np.int64), weights
 
 
 def encode_frame(frame: pd.DataFrame, codecs: dict[str, Codec]) -> np.ndarray:

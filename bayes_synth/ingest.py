@@ -9,6 +9,7 @@ silently, and their raw values are never echoed.
 
 from __future__ import annotations
 
+import csv
 import logging
 import warnings
 from collections.abc import Mapping
@@ -38,6 +39,9 @@ class IngestReport:
     unparseable: dict[str, int] = field(default_factory=dict)
     out_of_domain: dict[str, int] = field(default_factory=dict)
     clipped: dict[str, int] = field(default_factory=dict)
+    #: columns whose output dtype (and, for int/bool containers, non-nullability) was taken from a
+    #: typed DataFrame column rather than declared: public schema by assumption, so it is ledgered
+    dtype_from_frame: list[str] = field(default_factory=list)
 
     def add(self, kind: str, column: str, n: int) -> None:
         if n:
@@ -61,11 +65,13 @@ class IngestReport:
 def read_table(source: Any, *, encoding: str = "utf-8") -> pd.DataFrame:
     """Read a DataFrame, CSV or Parquet file as it is, CSV cells kept as text.
 
+    Column labels must be unique; non-text labels of a DataFrame become text.
+
     >>> read_table(pd.DataFrame({"a": [1]})).shape
     (1, 1)
     """
     if isinstance(source, pd.DataFrame):
-        return source.copy()
+        return _checked_frame(source)
     path = Path(source)
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
@@ -76,42 +82,75 @@ def read_table(source: Any, *, encoding: str = "utf-8") -> pd.DataFrame:
     if suffix == ".csv":
         return _read_csv(path, encoding)
     try:
-        return pd.read_parquet(path)
+        frame = pd.read_parquet(path)
     except Exception as exc:  # pyarrow raises many types; none may reach the user
-        raise IngestError(f"Cannot read '{path}' as Parquet: {exc}") from None
+        raise IngestError(f"Cannot read '{path}' as Parquet: {_first_line(exc)}") from None
+    return _checked_frame(frame, str(path))
+
+
+def _checked_frame(frame: pd.DataFrame, source: str = "the table") -> pd.DataFrame:
+    names = [str(c) for c in frame.columns]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise IngestError(f"Cannot read {source}: duplicate column name(s) {dupes}; rename them.")
+    out = frame.copy()
+    out.columns = names
+    return out.reset_index(drop=True)
 
 
 def _read_csv(path: Path, encoding: str) -> pd.DataFrame:
+    header = _header(path, encoding)
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False,
                             encoding=encoding, encoding_errors="strict", on_bad_lines="error",
                             engine="c")
-    except UnicodeDecodeError as exc:
-        raise IngestError(f"Cannot read '{path}': byte {exc.start} is not valid {encoding}; "
-                          "re-save the file as UTF-8 or pass encoding='latin-1'.") from None
+    except UnicodeDecodeError:
+        raise IngestError(_decode_error(path, encoding)) from None
     except pd.errors.EmptyDataError:
         raise IngestError(f"Cannot read '{path}': the file is empty (no header line).") from None
     except pd.errors.ParserError as exc:
         raise IngestError(f"Cannot read '{path}': malformed CSV ({_first_line(exc)}).") from None
-    _check_header(path, frame)
-    if len(frame.columns) and str(frame.columns[0]).startswith("\ufeff"):
-        frame = frame.rename(columns={frame.columns[0]: str(frame.columns[0])[1:]})
+    frame.columns = header
     return frame
+
+
+def _header(path: Path, encoding: str) -> list[str]:
+    """The header line's names as written (pandas renames duplicates, which would hide them)."""
+    try:
+        with path.open(encoding=encoding, newline="") as fh:
+            names = next(csv.reader(fh), None)
+    except UnicodeDecodeError:
+        raise IngestError(_decode_error(path, encoding)) from None
+    except csv.Error as exc:
+        raise IngestError(f"Cannot read '{path}': malformed header line ({exc}).") from None
+    if not names:
+        raise IngestError(f"Cannot read '{path}': the file is empty (no header line).")
+    names[0] = names[0].removeprefix("\ufeff")
+    blank = [i + 1 for i, c in enumerate(names) if not c.strip()]
+    if blank:
+        raise IngestError(f"Cannot read '{path}': header column(s) {blank} have no name; "
+                          "every column needs a name.")
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise IngestError(f"Cannot read '{path}': duplicate column name(s) {dupes}.")
+    return names
+
+
+def _decode_error(path: Path, encoding: str) -> str:
+    data = path.read_bytes()
+    try:
+        data.decode(encoding)
+        where = "a byte"
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        where = f"line {line}, column {col}: byte 0x{data[exc.start]:02x}"
+    return (f"Cannot read '{path}': {where} is not valid {encoding}; "
+            "re-save the file as UTF-8 or pass encoding='latin-1'.")
 
 
 def _first_line(exc: Exception) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-
-
-def _check_header(path: Path, frame: pd.DataFrame) -> None:
-    names = [str(c) for c in frame.columns]
-    blank = [i + 1 for i, c in enumerate(names) if c.startswith("Unnamed:") or not c.strip()]
-    if blank:
-        raise IngestError(f"Cannot read '{path}': header column(s) {blank} have no name; "
-                          "every column needs a name.")
-    dupes = sorted({c.split(".")[0] for c in names if "." in c and c.split(".")[0] in names})
-    if dupes:
-        raise IngestError(f"Cannot read '{path}': duplicate column name(s) {dupes}.")
 
 
 def prepare(frame: pd.DataFrame, declared: Schema | Mapping | None = None,
@@ -126,6 +165,8 @@ def prepare(frame: pd.DataFrame, declared: Schema | Mapping | None = None,
     ([1.0, nan, 3.0], {'n': 1})
     """
     schema = declared if isinstance(declared, Schema) else Schema.from_dict(declared)
+    if any(not isinstance(c, str) for c in frame.columns) or frame.columns.has_duplicates:
+        frame = _checked_frame(frame)
     if frame.shape[1] == 0:
         raise IngestError("The table has no columns.")
     unknown = [c for c in schema if c not in frame.columns]
@@ -167,18 +208,18 @@ def infer_spec(name: str, series: pd.Series, na_values: tuple[str, ...] = DEFAUL
     """Infer a column's kind from its dtype or, for text, from what all its cells parse as."""
     dtype = series.dtype
     if pd.api.types.is_bool_dtype(dtype):
-        return ColumnSpec(name, "boolean", dtype=str(dtype))
+        return ColumnSpec(name, "boolean")
     if pd.api.types.is_integer_dtype(dtype):
-        return ColumnSpec(name, "integer", dtype=str(dtype))
+        return ColumnSpec(name, "integer")
     if pd.api.types.is_float_dtype(dtype):
         kind = "integer" if is_integral(series.to_numpy(dtype=float)) else "float"
-        return ColumnSpec(name, kind, dtype=str(dtype))
+        return ColumnSpec(name, kind)
     if pd.api.types.is_datetime64_any_dtype(dtype):
-        return ColumnSpec(name, "datetime", dtype=str(dtype))
+        return ColumnSpec(name, "datetime")
     if isinstance(dtype, pd.CategoricalDtype):
-        return ColumnSpec(name, "categorical", dtype="category")
+        return ColumnSpec(name, "categorical")
     text = series[~_missing_mask(series, ColumnSpec(name, "categorical"), na_values)].astype(str)
-    return ColumnSpec(name, _infer_text_kind(text), dtype=None)
+    return ColumnSpec(name, _infer_text_kind(text))
 
 
 def _infer_text_kind(text: pd.Series) -> str:
@@ -208,14 +249,23 @@ def convert_column(series: pd.Series, spec: ColumnSpec, na_values: tuple[str, ..
                "float": _to_number, "date": _to_datetime, "datetime": _to_datetime}[spec.kind]
     values, bad = convert(series, missing, spec)
     report.add("unparseable", spec.name, int(bad.sum()))
-    if spec.dtype is None:
+    if "dtype" not in spec.declared:
         spec = replace(spec, dtype=_output_dtype(spec, series))
+        if not _is_text(series):
+            report.dtype_from_frame.append(spec.name)
+            if "nullable" not in spec.declared and _cannot_hold_missing(series):
+                spec = replace(spec, nullable=False)
     values, spec = _apply_domain(values, spec, report)
     return values, spec
 
 
+def _cannot_hold_missing(series: pd.Series) -> bool:
+    """numpy int and bool columns cannot hold a missing value (pandas' nullable ones can)."""
+    return isinstance(series.dtype, np.dtype) and series.dtype.kind in "iub"
+
+
 def _output_dtype(spec: ColumnSpec, series: pd.Series) -> str:
-    if not _is_text(series):
+    if not _is_text(series) or spec.kind == "categorical":
         return str(series.dtype)
     return {"categorical": "object", "boolean": "boolean", "integer": "Int64", "float": "float64",
             "date": "datetime64[ns]", "datetime": "datetime64[ns]"}[spec.kind]

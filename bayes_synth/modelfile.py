@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from bayes_synth.encode import codec_from_dict
+from bayes_synth.encode import CategoricalCodec, codec_from_dict
 from bayes_synth.errors import BayesSynthError, ModelFormatError
 from bayes_synth.io import atomic_write_text
 from bayes_synth.jsonio import dumps_canonical, loads_strict
@@ -67,7 +67,7 @@ def model_from_dict(data: Any, source: str = "model") -> Model:
         raise ModelFormatError(f"{source}: the top level must be a JSON object.")
     if data.get("format") != FORMAT:
         raise ModelFormatError(f"{source}: $.format must be {FORMAT!r}; got {data.get('format')!r}.")
-    if data.get("format_version") != FORMAT_VERSION:
+    if type(data.get("format_version")) is not int or data.get("format_version") != FORMAT_VERSION:
         raise ModelFormatError(f"{source}: $.format_version {data.get('format_version')!r} is not "
                                f"supported (this bayes_synth reads version {FORMAT_VERSION}).")
     try:
@@ -75,11 +75,14 @@ def model_from_dict(data: Any, source: str = "model") -> Model:
                                    for d in _list(data, "schema")})
         codecs = {c.name: c for c in (codec_from_dict(d) for d in _list(data, "codecs"))}
         ledger = Ledger.from_dict(data["privacy"])
-    except (BayesSynthError, KeyError, TypeError, ValueError) as exc:
+    except (BayesSynthError, KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
         raise ModelFormatError(f"{source}: {exc}") from None
     names = list(codecs)
     if list(schema) != names:
         problems.append("$.schema and $.codecs name different columns")
+    else:
+        for name in names:
+            _check_codec(schema[name], codecs[name], problems)
     order, parents = _structure(data.get("structure"), names, problems)
     tables = _tables(data.get("tables"), names, codecs, parents, problems)
     _check_ledger(ledger, problems)
@@ -102,14 +105,16 @@ def _structure(struct: Any, names: list[str], problems: list[str]):
         problems.append("$.structure must hold 'order' (a list) and 'parents' (an object)")
         return (), ()
     order_names, parent_names = struct["order"], struct["parents"]
-    if sorted(map(str, order_names)) != sorted(names) or len(set(order_names)) != len(names):
+    if (not all(isinstance(n, str) for n in order_names) or sorted(order_names) != sorted(names)
+            or len(set(order_names)) != len(names)):
         problems.append("$.structure.order must list every column exactly once")
         return (), ()
     pos = {n: i for i, n in enumerate(order_names)}
     parents = []
     for name in names:
         ps = parent_names.get(name)
-        if not isinstance(ps, list) or any(p not in pos for p in ps) or len(set(ps)) != len(ps):
+        if (not isinstance(ps, list) or not all(isinstance(p, str) for p in ps)
+                or any(p not in pos for p in ps) or len(set(ps)) != len(ps)):
             problems.append(f"$.structure.parents.{name} must be a list of distinct known columns")
             parents.append(())
             continue
@@ -143,6 +148,29 @@ def _tables(tables: Any, names, codecs, parents, problems: list[str]) -> list[np
             problems.append(f"$.tables.{name}[{bad}] does not sum to 1 (sum {t[bad].sum():.12g})")
         out.append(t)
     return out
+
+
+def _check_codec(spec, codec, problems: list[str]) -> None:
+    """A codec must stay inside the public domain its schema declares."""
+    where = f"$.codecs[{spec.name!r}]"
+    if codec.kind != spec.kind:
+        problems.append(f"{where}: kind {codec.kind!r} disagrees with the schema's {spec.kind!r}")
+        return
+    if codec.nullable and not spec.nullable:
+        problems.append(f"{where}: has a missing state but the schema declares nullable=false")
+    if isinstance(codec, CategoricalCodec):
+        if spec.categories is not None and list(codec.categories) != list(spec.categories):
+            problems.append(f"{where}: categories differ from the declared ones")
+        elif codec.kind == "boolean" and codec.categories != [False, True]:
+            problems.append(f"{where}: a boolean codec must have categories [false, true]")
+        elif codec.kind == "categorical" and not all(isinstance(c, str | int | float) and not isinstance(c, bool)
+                                                     for c in codec.categories):
+            problems.append(f"{where}: categories must be text or numbers")
+        return
+    lo, hi = spec.bounds_as_numbers()
+    top = np.nextafter(hi, np.inf) if spec.kind == "float" else hi + 1
+    if (math.isfinite(lo) and codec.edges[0] < lo) or (math.isfinite(hi) and codec.edges[-1] > top):
+        problems.append(f"{where}: bin edges reach outside the declared bounds [{spec.min}, {spec.max}]")
 
 
 def _check_ledger(ledger: Ledger, problems: list[str]) -> None:

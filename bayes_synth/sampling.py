@@ -36,7 +36,10 @@ def draw_rows(tables: np.ndarray, rows: np.ndarray, rng: np.random.Generator) ->
     u = rng.random(len(rows))
     pos = np.searchsorted(flat, rows + u, side="right")
     codes = pos - rows * k
-    return np.clip(codes, 0, k - 1)
+    # r + u can round up to the next row's offset when u is within one ulp of 1: clamp to the
+    # row's last code that has probability, never to a zero-probability code
+    last = k - 1 - np.argmax(tables[:, ::-1] > 0, axis=1)
+    return np.clip(codes, 0, last[rows])
 
 
 def parent_index(codes: np.ndarray, parents: Sequence[int], sizes: Sequence[int]) -> np.ndarray:

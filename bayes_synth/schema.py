@@ -207,7 +207,7 @@ def _parse_column(name: str, facts: Any, problems: list[str]) -> ColumnSpec | No
     if dtype is not None and not isinstance(dtype, str):
         problems.append(f"column '{name}': 'dtype' must be a pandas dtype name such as 'int64'")
         dtype = None
-    declared = frozenset(k for k in _KEYS if k in facts and k != "dtype")
+    declared = frozenset(k for k in _KEYS if k in facts)
     return ColumnSpec(name, kind, lo, hi, cats, nullable, tuple(missing), bins, dtype, declared)
 
 

@@ -100,6 +100,10 @@ class Synthesizer:
         if inferred:
             ledger.charge("metadata", inferred, "none (assumed public)", 0, Fraction(0),
                           note="column kinds inferred from the values: treated as public, not protected")
+        if report.dtype_from_frame:
+            ledger.charge("metadata", tuple(report.dtype_from_frame), "none (assumed public)", 0, Fraction(0),
+                          note="output dtypes (and non-nullability of int/bool columns) taken from the input "
+                               "frame's dtypes: treated as public schema, not protected")
         numeric = [s for s in schema.values() if s.is_numeric]
         plan = plan_budget(
             eps, delta, n_columns=len(schema),
@@ -213,9 +217,10 @@ def load_model(path: str | Path) -> Synthesizer:
     """
     model = load_model_file(path)
     s = model.settings
-    synth = Synthesizer(epsilon=math.inf if s.get("epsilon") == "inf" else float(s.get("epsilon", math.inf)),
-                        delta=float(s.get("delta", 0.0)), schema=model.schema,
-                        max_parents=s.get("max_parents"), n_bins=s.get("n_bins"))
+    k, bins = s.get("max_parents"), s.get("n_bins")
+    synth = Synthesizer(epsilon=model.ledger.epsilon, delta=model.ledger.delta, schema=model.schema,
+                        max_parents=k if isinstance(k, int) and not isinstance(k, bool) else None,
+                        n_bins=bins if isinstance(bins, int) and not isinstance(bins, bool) else None)
     synth.model_ = model
     synth.ledger_ = model.ledger
     return synth

@@ -63,27 +63,105 @@ PGMPY_BINS = 20
 # UCI adult.names file; bounds are the published ranges of the census fields. `?` marks missing.
 # ---------------------------------------------------------------------------------------------
 ADULT_CATEGORIES = {
-    "workclass": ["Private", "Self-emp-not-inc", "Self-emp-inc", "Federal-gov", "Local-gov",
-                  "State-gov", "Without-pay", "Never-worked"],
-    "education": ["Bachelors", "Some-college", "11th", "HS-grad", "Prof-school", "Assoc-acdm",
-                  "Assoc-voc", "9th", "7th-8th", "12th", "Masters", "1st-4th", "10th", "Doctorate",
-                  "5th-6th", "Preschool"],
-    "marital-status": ["Married-civ-spouse", "Divorced", "Never-married", "Separated", "Widowed",
-                       "Married-spouse-absent", "Married-AF-spouse"],
-    "occupation": ["Tech-support", "Craft-repair", "Other-service", "Sales", "Exec-managerial",
-                   "Prof-specialty", "Handlers-cleaners", "Machine-op-inspct", "Adm-clerical",
-                   "Farming-fishing", "Transport-moving", "Priv-house-serv", "Protective-serv",
-                   "Armed-Forces"],
+    "workclass": [
+        "Private",
+        "Self-emp-not-inc",
+        "Self-emp-inc",
+        "Federal-gov",
+        "Local-gov",
+        "State-gov",
+        "Without-pay",
+        "Never-worked",
+    ],
+    "education": [
+        "Bachelors",
+        "Some-college",
+        "11th",
+        "HS-grad",
+        "Prof-school",
+        "Assoc-acdm",
+        "Assoc-voc",
+        "9th",
+        "7th-8th",
+        "12th",
+        "Masters",
+        "1st-4th",
+        "10th",
+        "Doctorate",
+        "5th-6th",
+        "Preschool",
+    ],
+    "marital-status": [
+        "Married-civ-spouse",
+        "Divorced",
+        "Never-married",
+        "Separated",
+        "Widowed",
+        "Married-spouse-absent",
+        "Married-AF-spouse",
+    ],
+    "occupation": [
+        "Tech-support",
+        "Craft-repair",
+        "Other-service",
+        "Sales",
+        "Exec-managerial",
+        "Prof-specialty",
+        "Handlers-cleaners",
+        "Machine-op-inspct",
+        "Adm-clerical",
+        "Farming-fishing",
+        "Transport-moving",
+        "Priv-house-serv",
+        "Protective-serv",
+        "Armed-Forces",
+    ],
     "relationship": ["Wife", "Own-child", "Husband", "Not-in-family", "Other-relative", "Unmarried"],
     "race": ["White", "Asian-Pac-Islander", "Amer-Indian-Eskimo", "Other", "Black"],
     "sex": ["Female", "Male"],
-    "native-country": ["United-States", "Cambodia", "England", "Puerto-Rico", "Canada", "Germany",
-                       "Outlying-US(Guam-USVI-etc)", "India", "Japan", "Greece", "South", "China",
-                       "Cuba", "Iran", "Honduras", "Philippines", "Italy", "Poland", "Jamaica",
-                       "Vietnam", "Mexico", "Portugal", "Ireland", "France", "Dominican-Republic",
-                       "Laos", "Ecuador", "Taiwan", "Haiti", "Columbia", "Hungary", "Guatemala",
-                       "Nicaragua", "Scotland", "Thailand", "Yugoslavia", "El-Salvador",
-                       "Trinadad&Tobago", "Peru", "Hong", "Holand-Netherlands"],
+    "native-country": [
+        "United-States",
+        "Cambodia",
+        "England",
+        "Puerto-Rico",
+        "Canada",
+        "Germany",
+        "Outlying-US(Guam-USVI-etc)",
+        "India",
+        "Japan",
+        "Greece",
+        "South",
+        "China",
+        "Cuba",
+        "Iran",
+        "Honduras",
+        "Philippines",
+        "Italy",
+        "Poland",
+        "Jamaica",
+        "Vietnam",
+        "Mexico",
+        "Portugal",
+        "Ireland",
+        "France",
+        "Dominican-Republic",
+        "Laos",
+        "Ecuador",
+        "Taiwan",
+        "Haiti",
+        "Columbia",
+        "Hungary",
+        "Guatemala",
+        "Nicaragua",
+        "Scotland",
+        "Thailand",
+        "Yugoslavia",
+        "El-Salvador",
+        "Trinadad&Tobago",
+        "Peru",
+        "Hong",
+        "Holand-Netherlands",
+    ],
     "income": ["<=50K", ">50K"],
 }
 ADULT_BOUNDS = {
@@ -94,9 +172,23 @@ ADULT_BOUNDS = {
     "capital-loss": (0, 4356),
     "hours-per-week": (1, 99),
 }
-COLUMNS = ["age", "workclass", "fnlwgt", "education", "education-num", "marital-status",
-           "occupation", "relationship", "race", "sex", "capital-gain", "capital-loss",
-           "hours-per-week", "native-country", "income"]
+COLUMNS = [
+    "age",
+    "workclass",
+    "fnlwgt",
+    "education",
+    "education-num",
+    "marital-status",
+    "occupation",
+    "relationship",
+    "race",
+    "sex",
+    "capital-gain",
+    "capital-loss",
+    "hours-per-week",
+    "native-country",
+    "income",
+]
 
 
 def fallback_schema() -> dict:
@@ -149,6 +241,7 @@ def bayes_synth_adapter(train_path: str, schema: dict, seed: int):
     import inspect
 
     import pandas as pd
+
     from bayes_synth import Synthesizer
 
     try:
@@ -181,7 +274,7 @@ def bayes_synth_adapter(train_path: str, schema: dict, seed: int):
     return train, fit, sample
 
 
-def worker_bayes_synth(args, result: dict) -> "object":
+def worker_bayes_synth(args, result: dict) -> object:
     import bayes_synth
 
     result["version"] = getattr(bayes_synth, "__version__", "unknown")
@@ -205,28 +298,45 @@ def worker_bayes_synth(args, result: dict) -> "object":
 # nothing in site-packages is edited):
 #
 # W1 (speed, not correctness): pandas 3 makes text columns the new `str` dtype. PrivBayes'
-#    mutual_information() builds the joint label of a parent pair with a row-wise
-#    `DataFrame.apply(lambda x: ' '.join(x.values), axis=1)`, which is ~10x slower on `str`-dtype rows
-#    than on the object-dtype rows DataSynthesizer was written for (measured: 13.4 s vs 1.3 s per
-#    2-parent mutual information on the 26,049-row train split; the k=2 greedy search needs ~1,800 of
-#    them, i.e. hours instead of minutes). We set `pd.set_option("future.infer_string", False)` in the
-#    DataSynthesizer worker only, which restores pandas 2's object dtype for text. The same numbers
-#    are computed either way.
+#    greedy_bayes() casts its encoded table with `astype(str)`, and mutual_information() builds the
+#    joint label of a parent pair with a row-wise `DataFrame.apply(lambda x: ' '.join(x.values),
+#    axis=1)`. On `str`-dtype rows that apply is several times slower than on the object-dtype rows
+#    DataSynthesizer was written for, and the k=2 greedy search on Adult's 15 columns needs 1,820 such
+#    2-parent mutual informations, so the fit goes from minutes to most of an hour. The DataSynthesizer
+#    worker therefore sets `pd.set_option("future.infer_string", False)` (pandas 2's object dtype for
+#    text). The same values are computed either way. The `ds_probe` worker measures both timings and
+#    checks that the mutual information is equal; the results file reports what it measured.
 #
 # Nothing else was needed with numpy 2.4 / pandas 3.1: the description JSON round-trips (parent keys
-# are written as e.g. "[0, 1]", not "[np.int64(0), ...]") and no removed numpy alias is reached on
-# this code path. The worker checks this (W-check below) and fails loudly if a key holds "np.".
+# are written as e.g. "[0, 1]", not "[np.int64(0), ...]", which DataGenerator could not eval), and
+# no removed numpy alias is reached on this code path. The worker checks the keys at run time
+# (W-check below) and fails loudly if one holds "np.".
 # ---------------------------------------------------------------------------------------------
-DS_WORKAROUNDS = [
-    "W1 (speed only): `pandas.set_option('future.infer_string', False)` in the DataSynthesizer "
-    "worker, so text columns are object dtype as under pandas 2. Without it, PrivBayes' row-wise "
-    "`apply(' '.join)` in `mutual_information` runs ~10x slower on pandas 3's `str` dtype "
-    "(13.4 s vs 1.3 s per 2-parent mutual information here; ~1,800 are needed for k=2), making the fit "
-    "take hours. Results are the same either way.",
-    "No other workaround was needed with numpy 2.4 / pandas 3.1: the description JSON's parent keys are "
-    "written as plain `[0, 1]` (checked at run time: the worker fails if a key contains `np.`), and "
-    "no removed numpy alias is reached on this code path. Nothing in site-packages is edited.",
-]
+
+
+def ds_workarounds(probe: dict | None) -> list[str]:
+    """The workaround notes for the results file, with the probe's measurements filled in."""
+    if probe and probe.get("ok"):
+        same = "equal" if probe["mi_str_dtype"] == probe["mi_object_dtype"] else "DIFFERENT"
+        evidence = (
+            f"Measured in this run (`ds_probe`): one 2-parent `mutual_information` on the train split "
+            f"took {probe['mi_s_str_dtype']:.2f} s with `str` dtype vs {probe['mi_s_object_dtype']:.2f} s "
+            f"with object dtype ({probe['mi_s_str_dtype'] / probe['mi_s_object_dtype']:.1f}x), values "
+            f"{same}; the k=2 search on {len(COLUMNS)} columns makes {probe['mi_two_parent_calls']:,} "
+            "such calls."
+        )
+    else:
+        evidence = "The `ds_probe` measurement did not run in this run (peers skipped or it failed)."
+    return [
+        "W1 (speed only): `pandas.set_option('future.infer_string', False)` in the DataSynthesizer "
+        "worker, so text columns are object dtype as under pandas 2, for which DataSynthesizer was "
+        "written. Without it, PrivBayes' row-wise `apply(' '.join)` in `mutual_information` is several "
+        "times slower on pandas 3's `str` dtype. " + evidence,
+        "No other workaround was needed with numpy 2.4 / pandas 3.1: the description JSON's parent keys "
+        "are written as plain `[0, 1]` (checked at run time: the worker fails if a key contains `np.`), "
+        "and no removed numpy alias or pandas API is reached on this code path. Nothing in "
+        "site-packages is edited.",
+    ]
 
 
 def worker_datasynthesizer(args, result: dict):
@@ -270,8 +380,9 @@ def worker_datasynthesizer(args, result: dict):
 
     # W-check: the saved parent keys must be eval-able by DataGenerator (no numpy reprs).
     desc = json.loads(description.read_text())
-    bad = [k for dist in desc["conditional_probabilities"].values() if isinstance(dist, dict)
-           for k in dist if "np." in k]
+    bad = [
+        k for dist in desc["conditional_probabilities"].values() if isinstance(dist, dict) for k in dist if "np." in k
+    ]
     if bad:
         raise RuntimeError(f"DataSynthesizer description holds numpy reprs in keys, e.g. {bad[0]!r}")
 
@@ -302,12 +413,10 @@ class PgmpyModel:
         self.seed = seed
 
     def fit(self, train):
+        import metrics
         import numpy as np
         import pandas as pd
-        from pgmpy.estimators import HillClimbSearch, MaximumLikelihoodEstimator
         from pgmpy.models import DiscreteBayesianNetwork
-
-        import metrics
 
         self.columns = list(train.columns)
         self.edges = {}
@@ -323,10 +432,21 @@ class PgmpyModel:
                 states[c] = metrics.to_text(train[c])
                 states[c][states[c] == metrics.MISSING_TOKEN] = self.MISSING
         data = pd.DataFrame(states).astype("category")
-        dag = HillClimbSearch(data).estimate(scoring_method="bic-d", show_progress=False)
+        try:  # pgmpy >= 1.1: sklearn-style causal_discovery API
+            from pgmpy.causal_discovery import HillClimbSearch
+            from pgmpy.parameter_estimator import DiscreteMLE
+
+            search = HillClimbSearch(scoring_method="bic-d", return_type="dag", show_progress=False)
+            dag = search.fit(data).causal_graph_
+            estimator = DiscreteMLE()
+        except ImportError:  # pgmpy 1.0
+            from pgmpy.estimators import HillClimbSearch, MaximumLikelihoodEstimator
+
+            dag = HillClimbSearch(data).estimate(scoring_method="bic-d", show_progress=False)
+            estimator = MaximumLikelihoodEstimator
         model = DiscreteBayesianNetwork(dag.edges())
         model.add_nodes_from(self.columns)
-        model.fit(data, estimator=MaximumLikelihoodEstimator)
+        model.fit(data, estimator=estimator)
         self.model = model
         return self
 
@@ -348,8 +468,11 @@ class PgmpyModel:
             idx = np.zeros(n, dtype=np.int64)
             idx[~miss] = col[~miss].astype(np.int64)
             lo = np.ceil(edges[idx])
-            hi = np.where(idx == last, np.floor(edges[np.minimum(idx + 1, len(edges) - 1)]),
-                          np.ceil(edges[np.minimum(idx + 1, len(edges) - 1)]) - 1)
+            hi = np.where(
+                idx == last,
+                np.floor(edges[np.minimum(idx + 1, len(edges) - 1)]),
+                np.ceil(edges[np.minimum(idx + 1, len(edges) - 1)]) - 1,
+            )
             hi = np.maximum(hi, lo)
             vals = np.floor(lo + rng.random(n) * (hi - lo + 1)).astype(float)
             vals = np.minimum(vals, hi)
@@ -377,10 +500,43 @@ def worker_pgmpy(args, result: dict):
     return model.sample(args.score_rows, args.seed + SCORE_SEED_OFFSET)
 
 
+def worker_ds_probe(args, result: dict):
+    """Evidence for W1: one 2-parent PrivBayes mutual information, pandas 3 `str` vs object dtype.
+
+    Times ``DataSynthesizer.lib.utils.mutual_information(age, [education, sex])`` on the train split
+    encoded as greedy_bayes encodes it (integer bin codes, then ``astype(str)``), once with pandas 3's
+    default string inference and once with it switched off (W1). Returns no sample.
+    """
+    from math import comb
+
+    import pandas as pd
+    from DataSynthesizer.lib.utils import mutual_information
+
+    raw = pd.read_csv(args.train, dtype=str, keep_default_na=False)
+    codes = pd.DataFrame({c: pd.factorize(raw[c])[0] for c in ("age", "education", "sex")})
+    for infer in (True, False):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            pd.set_option("future.infer_string", infer)
+        frame = codes.astype(str)
+        t0 = time.perf_counter()
+        mi = mutual_information(frame["age"], frame[["education", "sex"]])
+        key = "str_dtype" if infer else "object_dtype"
+        result[f"mi_s_{key}"] = time.perf_counter() - t0
+        result[f"mi_{key}"] = mi
+        result[f"dtype_{key}"] = str(frame["age"].dtype)
+    d = raw.shape[1]
+    # greedy_bayes with k=2: 1 single-parent candidate per remaining attribute at the first step,
+    # then (d - i) children x C(i, 2) parent pairs when i attributes are already in the network.
+    result["mi_two_parent_calls"] = sum((d - i) * comb(i, 2) for i in range(2, d))
+    return None
+
+
 WORKERS = {
     "bayes_synth": worker_bayes_synth,
     "DataSynthesizer": worker_datasynthesizer,
     "pgmpy": worker_pgmpy,
+    "ds_probe": worker_ds_probe,
 }
 
 
@@ -391,9 +547,10 @@ def run_worker(args) -> int:
         score = WORKERS[args.worker](args, result)
         result["peak_rss_self_mb"] = maxrss_mb(resource.RUSAGE_SELF)
         result["peak_rss_children_mb"] = maxrss_mb(resource.RUSAGE_CHILDREN)
-        score_path = Path(args.workdir) / f"{args.worker}_{args.seed}_score.csv"
-        score.to_csv(score_path, index=False, na_rep="?")
-        result["score_csv"] = str(score_path)
+        if score is not None:
+            score_path = Path(args.workdir) / f"{args.worker}_{args.seed}_score.csv"
+            score.to_csv(score_path, index=False, na_rep="?")
+            result["score_csv"] = str(score_path)
         result["ok"] = True
     except Exception as exc:  # reported in the results file, not hidden
         import traceback
@@ -410,9 +567,22 @@ def run_worker(args) -> int:
 
 
 def spawn(method: str, seed: int, args, workdir: Path, train_csv: Path, log) -> dict:
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", method, "--seed", str(seed),
-           "--workdir", str(workdir), "--train", str(train_csv),
-           "--sample-rows", str(args.sample_rows), "--score-rows", str(args.score_rows)]
+    cmd = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--worker",
+        method,
+        "--seed",
+        str(seed),
+        "--workdir",
+        str(workdir),
+        "--train",
+        str(train_csv),
+        "--sample-rows",
+        str(args.sample_rows),
+        "--score-rows",
+        str(args.score_rows),
+    ]
     load = os.getloadavg()[0]
     print(f"[bench] {method} seed={seed} (load avg {load:.2f}) ...", flush=True)
     t0 = time.perf_counter()
@@ -430,23 +600,24 @@ def spawn(method: str, seed: int, args, workdir: Path, train_csv: Path, log) -> 
         tail = (workdir / f"{method}_{seed}.log").read_text()[-2000:]
         print(f"[bench] {method} seed={seed} FAILED: {res.get('error')}\n{tail}", flush=True)
         log.append(f"{method} seed {seed} failed: {res.get('error')}")
-    else:
-        print(f"[bench]   fit {res['fit_s']:.2f}s  sample {res['sample_s']:.2f}s  "
-              f"rss {max(res['peak_rss_self_mb'], res['peak_rss_children_mb']):.0f}MB", flush=True)
+    elif "fit_s" in res:
+        print(
+            f"[bench]   fit {res['fit_s']:.2f}s  sample {res['sample_s']:.2f}s  "
+            f"rss {max(res['peak_rss_self_mb'], res['peak_rss_children_mb']):.0f}MB",
+            flush=True,
+        )
     return res
 
 
 def score(res: dict, train, holdout) -> None:
-    import pandas as pd
-
     import metrics
+    import pandas as pd
 
     synth = pd.read_csv(res["score_csv"], dtype=str, keep_default_na=False)
     tvd = metrics.marginal_tvd(train, synth, numeric=NUMERIC, n_bins=N_BINS, columns=list(train.columns))
     res["tvd_1way"] = tvd["tvd_1way"]
     res["tvd_2way"] = tvd["tvd_2way"]
-    res["gbm_acc"] = metrics.gbm_accuracy(synth, holdout, target=TARGET, numeric=NUMERIC,
-                                          random_state=GBM_RANDOM_STATE)
+    res["gbm_acc"] = metrics.gbm_accuracy(synth, holdout, target=TARGET, numeric=NUMERIC, random_state=GBM_RANDOM_STATE)
     res["peak_rss_mb"] = max(res["peak_rss_self_mb"], res["peak_rss_children_mb"])
 
 
@@ -503,53 +674,69 @@ def machine_facts() -> list[str]:
     ]
 
 
-def build_markdown(args, command, started, finished, methods, refs, notes, schema_source) -> str:
+def build_markdown(args, command, started, finished, methods, refs, notes, schema_source, probe=None) -> str:
     lines: list[str] = []
     add = lines.append
     add("# Benchmark: bayes_synth vs DataSynthesizer (PrivBayes) vs pgmpy on UCI Adult")
     add("")
-    add("Generated by `benchmarks/adult_benchmark.py`; every number below comes from the run described "
-        "here (nothing is edited by hand). Rerun it to refresh this file.")
+    add(
+        "Generated by `benchmarks/adult_benchmark.py`; every number below comes from the run described "
+        "here (nothing is edited by hand). Rerun it to refresh this file."
+    )
     add("")
     add(f"- Command: `{command}`")
     add(f"- Started {started} UTC, finished {finished} UTC")
-    add(f"- Data: `{Path(args.data).resolve().relative_to(ROOT) if str(Path(args.data).resolve()).startswith(str(ROOT)) else args.data}`, "
+    data = Path(args.data).resolve()
+    data_label = data.relative_to(ROOT) if data.is_relative_to(ROOT) else data
+    add(
+        f"- Data: `{data_label}`, "
         f"fixed split `numpy.random.default_rng(0).permutation`, first 80 % train = "
-        f"{args.n_train:,} rows, holdout = {args.n_holdout:,} rows")
-    add(f"- Timed sample: {args.sample_rows:,} rows per run; scoring sample: {args.score_rows:,} rows "
-        "(a separate draw)")
-    add(f"- bayes_synth: epsilon = {EPSILON:g}, schema `{schema_source}` (declared bounds and "
-        f"categories), seeds {', '.join(map(str, args.seed_list))}")
+        f"{args.n_train:,} rows, holdout = {args.n_holdout:,} rows"
+    )
+    add(
+        f"- Timed sample: {args.sample_rows:,} rows per run; scoring sample: {args.score_rows:,} rows (a separate draw)"
+    )
+    add(
+        f"- bayes_synth: epsilon = {EPSILON:g}, schema `{schema_source}` (declared bounds and "
+        f"categories), seeds {', '.join(map(str, args.seed_list))}"
+    )
     add("")
     add("## Machine")
     add("")
     lines.extend(machine_facts())
-    add("- Load average before each method's run is logged under *Per-run details*; the machine is "
-        "shared, so timings carry that noise.")
+    add(
+        "- Load average before each method's run is logged under *Per-run details*; the machine is "
+        "shared, so timings carry that noise."
+    )
     add("")
     add("## Results")
     add("")
-    add("| Method | runs | fit (s) | sample 1M (s) | peak RSS MB (import baseline) | mean 1-way TVD | "
-        "mean 2-way TVD | GBM accuracy on holdout |")
+    add(
+        "| Method | runs | fit (s) | sample 1M (s) | peak RSS MB (import baseline) | mean 1-way TVD | "
+        "mean 2-way TVD | GBM accuracy on holdout |"
+    )
     add("| --- | --- | --- | --- | --- | --- | --- | --- |")
     for name, runs in methods.items():
         ok = [r for r in runs if r.get("ok")]
         if not ok:
-            add(f"| {name} | 0 of {len(runs)} | failed: {runs[0].get('error', '?') if runs else 'not run'} "
-                "| | | | | |")
+            add(f"| {name} | 0 of {len(runs)} | failed: {runs[0].get('error', '?') if runs else 'not run'} | | | | | |")
             continue
         sample_label = agg([r["sample_s"] for r in ok], ".2f")
         if args.sample_rows != 1_000_000:
             sample_label += f" (for {args.sample_rows:,} rows)"
-        add(f"| {name} | {len(ok)} | {agg([r['fit_s'] for r in ok], '.2f')} | {sample_label} | "
+        add(
+            f"| {name} | {len(ok)} | {agg([r['fit_s'] for r in ok], '.2f')} | {sample_label} | "
             f"{agg([r['peak_rss_mb'] for r in ok], '.0f')} ({agg([r['import_rss_mb'] for r in ok], '.0f')}) | "
             f"{agg([r['tvd_1way'] for r in ok], '.4f')} | {agg([r['tvd_2way'] for r in ok], '.4f')} | "
-            f"{agg([r['gbm_acc'] for r in ok], '.4f')} |")
+            f"{agg([r['gbm_acc'] for r in ok], '.4f')} |"
+        )
     for name, ref in refs.items():
         add(f"| *{name}* | {ref['runs']} | | | | {ref['tvd_1way']} | {ref['tvd_2way']} | {ref['gbm_acc']} |")
     add("")
-    add("Mean ± sample standard deviation over the runs where there is more than one. "
-        "`sample 1M` is the wall-clock time to produce the timed sample as a decoded DataFrame.")
+    add(
+        "Mean ± sample standard deviation over the runs where there is more than one. "
+        "`sample 1M` is the wall-clock time to produce the timed sample as a decoded DataFrame."
+    )
     add("")
 
     add("## Ratios (same run)")
@@ -563,12 +750,12 @@ def build_markdown(args, command, started, finished, methods, refs, notes, schem
         for key, label in (("fit_s", "fit speed-up"), ("sample_s", "sampling speed-up")):
             a, b = mean_of(pr, key), mean_of(bs, key)
             if a is not None and b:
-                rows.append(f"| {label} of bayes_synth vs {peer} | {a / b:.1f}x | "
-                            f"{peer} {a:.2f} s / bayes_synth {b:.2f} s |")
+                rows.append(
+                    f"| {label} of bayes_synth vs {peer} | {a / b:.1f}x | {peer} {a:.2f} s / bayes_synth {b:.2f} s |"
+                )
         a, b = mean_of(pr, "peak_rss_mb"), mean_of(bs, "peak_rss_mb")
         if a is not None and b:
-            rows.append(f"| peak-RSS ratio {peer} / bayes_synth | {a / b:.2f} | "
-                        f"{a:.0f} MB / {b:.0f} MB |")
+            rows.append(f"| peak-RSS ratio {peer} / bayes_synth | {a / b:.2f} | {a:.0f} MB / {b:.0f} MB |")
     if rows:
         add("| Ratio | value | from |")
         add("| --- | --- | --- |")
@@ -579,11 +766,14 @@ def build_markdown(args, command, started, finished, methods, refs, notes, schem
 
     add("## How each method was run")
     add("")
-    add(f"- **bayes_synth**: `Synthesizer(epsilon={EPSILON:g}, schema=schema, random_state=seed).fit(train)` "
+    add(
+        f"- **bayes_synth**: `Synthesizer(epsilon={EPSILON:g}, schema=schema, random_state=seed).fit(train)` "
         "on the table read by `bayes_synth.ingest.read_table` (cells as text; the schema declares "
         "`?` as missing), then `.sample(n, random_state=seed)` (the scoring sample uses seed + "
-        f"{SCORE_SEED_OFFSET}). The adapter is `bayes_synth_adapter()` in the script.")
-    add("- **DataSynthesizer 0.1.13** (PrivBayes): `DataDescriber(histogram_bins=20, category_threshold=20, "
+        f"{SCORE_SEED_OFFSET}). The adapter is `bayes_synth_adapter()` in the script."
+    )
+    add(
+        "- **DataSynthesizer 0.1.13** (PrivBayes): `DataDescriber(histogram_bins=20, category_threshold=20, "
         "null_values=['?']).describe_dataset_in_correlated_attribute_mode(train.csv, k=2, epsilon=1, "
         "attribute_to_datatype=..., attribute_to_is_categorical=..., attribute_to_is_candidate_key=all False, "
         "categorical_attribute_domain_file=<adult.names categories>, numerical_attribute_ranges=<the same "
@@ -591,8 +781,10 @@ def build_markdown(args, command, started, finished, methods, refs, notes, schem
         "`DataGenerator().generate_dataset_in_correlated_attribute_mode(n, description, seed)`. "
         "Numeric columns are 20 equal-width histogram bins over the declared bounds (DataSynthesizer's "
         "own scheme); fit time includes its own CSV read and writing the description JSON. "
-        f"Run with {args.peer_seeds} seed(s) (`--peer-seeds`): its fit takes minutes.")
-    add("- **pgmpy** (no privacy): numeric columns cut into 20 equal-frequency bins of the train data "
+        f"Run with {args.peer_seeds} seed(s) (`--peer-seeds`): its fit takes minutes."
+    )
+    add(
+        "- **pgmpy** (no privacy): numeric columns cut into 20 equal-frequency bins of the train data "
         "(`np.quantile` edges, deduplicated), `?` kept as a state; structure by "
         "`HillClimbSearch(data).estimate(scoring_method='bic-d')` (BIC, no in-degree cap), parameters by "
         "`MaximumLikelihoodEstimator`, sampling by `DiscreteBayesianNetwork.simulate` (forward sampling); "
@@ -600,51 +792,70 @@ def build_markdown(args, command, started, finished, methods, refs, notes, schem
         "scoring bins, so its numeric marginals lose nothing at decoding time under this metric (an "
         "advantage); it also sees the data without noise. "
         f"Run with {args.peer_seeds} seed(s); the structure search is deterministic, the seed only moves "
-        "sampling.")
-    add("- **real train -> holdout**: the GBM trained on the real train split (the accuracy ceiling). "
+        "sampling."
+    )
+    add(
+        "- **real train -> holdout**: the GBM trained on the real train split (the accuracy ceiling). "
         "Its TVD cells compare the real HOLDOUT (6,512 rows) with the train table: the sampling-noise "
-        "floor for a sample of that size (a 26,049-row sample would sit lower).")
-    add("- **independent columns**: every column drawn independently from its empirical train marginal "
+        "floor for a sample of that size (a 26,049-row sample would sit lower)."
+    )
+    add(
+        "- **independent columns**: every column drawn independently from its empirical train marginal "
         "(no privacy), 26,049 rows per seed: 1-way TVD near zero, 2-way TVD shows what ignoring all "
-        "dependencies costs.")
+        "dependencies costs."
+    )
     add("")
     add("## Metrics")
     add("")
-    add("- TVD: 0.5 · Σ|p − q| per marginal, averaged over all 15 one-way marginals and all 105 "
+    add(
+        "- TVD: 0.5 · Σ|p − q| per marginal, averaged over all 15 one-way marginals and all 105 "
         "two-way marginals, synthetic (26,049 rows) vs real TRAIN. Numeric columns (age, fnlwgt, "
         "education-num, capital-gain, capital-loss, hours-per-week) are scored in 20 quantile bins of "
         "the real train data (`np.quantile` edges, deduplicated; values outside go to the end bins); "
-        "missing (`?`/NaN) is its own bin everywhere. Code: `benchmarks/metrics.py`.")
-    add(f"- GBM accuracy: `HistGradientBoostingClassifier(random_state={GBM_RANDOM_STATE})` for `income`, "
+        "missing (`?`/NaN) is its own bin everywhere. Code: `benchmarks/metrics.py`."
+    )
+    add(
+        f"- GBM accuracy: `HistGradientBoostingClassifier(random_state={GBM_RANDOM_STATE})` for `income`, "
         "trained on the synthetic scoring sample, tested on the real HOLDOUT; categorical columns "
-        "ordinal-encoded on the training rows (missing is a category; unknown at test time -> NaN).")
-    add("- Peak RSS: each method runs in a fresh Python process; the figure is max(ru_maxrss of that "
+        "ordinal-encoded on the training rows (missing is a category; unknown at test time -> NaN)."
+    )
+    add(
+        "- Peak RSS: each method runs in a fresh Python process; the figure is max(ru_maxrss of that "
         "process, ru_maxrss of its children) at its end (children: DataSynthesizer's multiprocessing "
         "pool). The baseline in brackets is ru_maxrss right after importing numpy, pandas and the "
-        "method's library, before reading any data. Scoring happens in the parent, outside these figures.")
+        "method's library, before reading any data. Scoring happens in the parent, outside these figures."
+    )
     add("")
     add("## DataSynthesizer workarounds (numpy 2 / pandas 3)")
     add("")
-    for w in DS_WORKAROUNDS:
+    for w in ds_workarounds(probe):
         add(f"- {w}")
-    add("- Installed with `pip install DataSynthesizer==0.1.13` (the `bench` extra). Its requirements are "
+    add(
+        "- Installed with `pip install DataSynthesizer==0.1.13` (the `bench` extra). Its requirements are "
         "lower bounds only (numpy, pandas, scikit-learn, matplotlib, seaborn, python-dateutil), so it "
-        "downgrades nothing; matplotlib and seaborn are pulled in although only its ModelInspector uses them.")
+        "downgrades nothing; matplotlib and seaborn are pulled in although only its ModelInspector uses them."
+    )
     add("")
     add("## Per-run details")
     add("")
-    add("| Method | seed | fit (s) | sample (s) | peak RSS MB | import MB | 1-way TVD | 2-way TVD | GBM acc | "
-        "load avg before | worker wall (s) |")
+    add(
+        "| Method | seed | fit (s) | sample (s) | peak RSS MB | import MB | 1-way TVD | 2-way TVD | GBM acc | "
+        "load avg before | worker wall (s) |"
+    )
     add("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for name, runs in methods.items():
         for r in runs:
             if not r.get("ok"):
-                add(f"| {name} | {r['seed']} | failed: {r.get('error', '?')} | | | | | | | "
-                    f"{r.get('load_before', 0):.2f} | {r.get('wall_s', 0):.1f} |")
+                add(
+                    f"| {name} | {r['seed']} | failed: {r.get('error', '?')} | | | | | | | "
+                    f"{r.get('load_before', 0):.2f} | {r.get('wall_s', 0):.1f} |"
+                )
                 continue
-            add(f"| {name} | {r['seed']} | {r['fit_s']:.2f} | {r['sample_s']:.2f} | {r['peak_rss_mb']:.0f} | "
+            add(
+                f"| {name} | {r['seed']} | {r['fit_s']:.2f} | {r['sample_s']:.2f} | {r['peak_rss_mb']:.0f} | "
                 f"{r['import_rss_mb']:.0f} | {r['tvd_1way']:.4f} | {r['tvd_2way']:.4f} | {r['gbm_acc']:.4f} | "
-                f"{r['load_before']:.2f} | {r['wall_s']:.1f} |")
+                f"{r['load_before']:.2f} | {r['wall_s']:.1f} |"
+            )
     nets = [(n, r) for n, runs in methods.items() for r in runs if r.get("network")]
     if nets:
         add("")
@@ -673,13 +884,12 @@ def write_atomic(path: Path, text: str) -> None:
 
 
 def main_parent(args) -> int:
+    import metrics
     import numpy as np
     import pandas as pd
 
-    import metrics
-
     started = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
-    command = "python " + " ".join(shlex.quote(a) for a in [os.path.relpath(sys.argv[0], ROOT)] + sys.argv[1:])
+    command = "python " + " ".join(shlex.quote(a) for a in [os.path.relpath(sys.argv[0], ROOT), *sys.argv[1:]])
     if args.quick:
         args.seeds = 1 if args.seeds_given is None else args.seeds
         args.sample_rows = args.sample_rows or 100_000
@@ -698,26 +908,32 @@ def main_parent(args) -> int:
         workdir = Path(tmp)
         train_csv = workdir / "adult_train.csv"
         train.to_csv(train_csv, index=False)
+        probe = None
+        if not args.skip_peers:
+            probe = spawn("ds_probe", 0, args, workdir, train_csv, notes)
         plan = [("bayes_synth", args.seed_list)]
         if not args.skip_peers:
-            plan += [("DataSynthesizer", args.seed_list[: args.peer_seeds]),
-                     ("pgmpy", args.seed_list[: args.peer_seeds])]
+            plan += [
+                ("DataSynthesizer", args.seed_list[: args.peer_seeds]),
+                ("pgmpy", args.seed_list[: args.peer_seeds]),
+            ]
         for method, seeds in plan:
             runs = []
             for seed in seeds:
                 res = spawn(method, seed, args, workdir, train_csv, notes)
                 if res.get("ok"):
                     score(res, train, holdout)
-                    print(f"[bench]   tvd1 {res['tvd_1way']:.4f} tvd2 {res['tvd_2way']:.4f} "
-                          f"acc {res['gbm_acc']:.4f}", flush=True)
+                    print(
+                        f"[bench]   tvd1 {res['tvd_1way']:.4f} tvd2 {res['tvd_2way']:.4f} acc {res['gbm_acc']:.4f}",
+                        flush=True,
+                    )
                 runs.append(res)
             methods[method] = runs
             if runs and runs[0].get("schema"):
                 schema_source = runs[0]["schema"]
 
     refs = {}
-    real_acc = metrics.gbm_accuracy(train, holdout, target=TARGET, numeric=NUMERIC,
-                                    random_state=GBM_RANDOM_STATE)
+    real_acc = metrics.gbm_accuracy(train, holdout, target=TARGET, numeric=NUMERIC, random_state=GBM_RANDOM_STATE)
     hold_tvd = metrics.marginal_tvd(train, holdout, numeric=NUMERIC, n_bins=N_BINS)
     refs["real train -> holdout"] = {
         "runs": 1,
@@ -731,8 +947,9 @@ def main_parent(args) -> int:
         t = metrics.marginal_tvd(train, fake, numeric=NUMERIC, n_bins=N_BINS)
         ind["tvd_1way"].append(t["tvd_1way"])
         ind["tvd_2way"].append(t["tvd_2way"])
-        ind["gbm_acc"].append(metrics.gbm_accuracy(fake, holdout, target=TARGET, numeric=NUMERIC,
-                                                   random_state=GBM_RANDOM_STATE))
+        ind["gbm_acc"].append(
+            metrics.gbm_accuracy(fake, holdout, target=TARGET, numeric=NUMERIC, random_state=GBM_RANDOM_STATE)
+        )
     refs["independent columns (no privacy)"] = {
         "runs": len(args.seed_list),
         "tvd_1way": agg(ind["tvd_1way"], ".4f"),
@@ -742,7 +959,7 @@ def main_parent(args) -> int:
     if args.skip_peers:
         notes.append("Peers skipped (`--skip-peers`).")
     finished = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
-    text = build_markdown(args, command, started, finished, methods, refs, notes, schema_source)
+    text = build_markdown(args, command, started, finished, methods, refs, notes, schema_source, probe)
     out = Path(args.out)
     if not out.is_absolute():
         out = ROOT / out
@@ -757,8 +974,12 @@ def parse_args(argv=None):
     p.add_argument("--quick", action="store_true", help="1 seed and 100,000 timed rows (smoke run)")
     p.add_argument("--out", default="docs/benchmarks.md", help="markdown file to write (atomically)")
     p.add_argument("--seeds", type=int, default=None, help="bayes_synth seeds (default 5; 1 with --quick)")
-    p.add_argument("--peer-seeds", type=int, default=1,
-                   help="seeds for DataSynthesizer and pgmpy (default 1: the DataSynthesizer fit is slow)")
+    p.add_argument(
+        "--peer-seeds",
+        type=int,
+        default=1,
+        help="seeds for DataSynthesizer and pgmpy (default 1: the DataSynthesizer fit is slow)",
+    )
     p.add_argument("--skip-peers", action="store_true", help="run bayes_synth and the reference rows only")
     p.add_argument("--sample-rows", type=int, default=None, help="rows in the timed sample (default 1,000,000)")
     p.add_argument("--data", default=str(DEFAULT_DATA), help="adult.csv (missing values are `?`)")

@@ -76,8 +76,8 @@ def bin_numeric(values: np.ndarray, edges: np.ndarray) -> np.ndarray:
     ``e_m`` the last one.
     """
     n_real_bins = max(len(edges) - 1, 1)
-    idx = np.searchsorted(edges[1:-1], values, side="right") if len(edges) > 2 else np.zeros(
-        len(values), dtype=np.int64
+    idx = (
+        np.searchsorted(edges[1:-1], values, side="right") if len(edges) > 2 else np.zeros(len(values), dtype=np.int64)
     )
     idx = np.clip(np.asarray(idx, dtype=np.int64), 0, n_real_bins - 1)
     idx[np.isnan(values)] = -1
@@ -104,7 +104,7 @@ def _codes(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
     """Integer codes for two label arrays over their common vocabulary."""
     both = np.concatenate([a, b])
     codes, uniques = pd.factorize(both, sort=False, use_na_sentinel=False)
-    return codes[: len(a)], codes[len(a):], len(uniques)
+    return codes[: len(a)], codes[len(a) :], len(uniques)
 
 
 def tvd_from_codes(p: np.ndarray, q: np.ndarray, size: int) -> float:
@@ -207,6 +207,4 @@ def gbm_accuracy(
 
 def independent_sample(real: pd.DataFrame, n: int, rng: np.random.Generator) -> pd.DataFrame:
     """Each column drawn independently (with replacement) from its own values in ``real``."""
-    return pd.DataFrame(
-        {c: real[c].to_numpy()[rng.integers(0, len(real), size=n)] for c in real.columns}
-    )
+    return pd.DataFrame({c: real[c].to_numpy()[rng.integers(0, len(real), size=n)] for c in real.columns})

@@ -30,7 +30,10 @@ class CountSource:
     """
 
     def __init__(self, codes: np.ndarray, sizes: Sequence[int], names: Sequence[str]):
-        self._codes = np.asarray(codes)
+        codes = np.asarray(codes)
+        # one contiguous array per column: counting reads columns, never rows
+        self._columns = [np.ascontiguousarray(codes[:, j], dtype=np.int64) for j in range(codes.shape[1])]
+        self._n = codes.shape[0]
         self.sizes = [int(s) for s in sizes]
         self.names = list(names)
         self.calls = 0
@@ -47,8 +50,11 @@ class CountSource:
                 "declare fewer bins or categories for these columns, or lower max_parents."
             )
         if not columns:
-            return np.array(len(self._codes), dtype=np.int64)
-        index = np.ravel_multi_index(tuple(self._codes[:, c] for c in columns), shape)
+            return np.array(self._n, dtype=np.int64)
+        index = self._columns[columns[0]].copy()
+        for c in columns[1:]:
+            index *= self.sizes[c]
+            index += self._columns[c]
         return np.bincount(index, minlength=cells).reshape(shape).astype(np.int64)
 
 

@@ -8,6 +8,7 @@ mode: nothing is charged, and every entry is stamped ``not DP``.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import asdict, dataclass
 from fractions import Fraction
 from typing import Any
@@ -77,6 +78,16 @@ class Entry:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Entry:
+        """Rebuild an entry from a model file, rejecting impossible values."""
+        for key in ("epsilon", "delta"):
+            if not isinstance(d[key], str) or not _FRACTION.fullmatch(d[key]):
+                raise ValueError(f"ledger entry {key} must be a fraction such as '1/50'; got {str(d[key])[:40]!r}")
+        if d["query_kind"] not in QUERY_KINDS:
+            raise ValueError(f"ledger entry has unknown query_kind {d['query_kind']!r}")
+        if Fraction(d["epsilon"]) < 0 or Fraction(d["delta"]) < 0:
+            raise ValueError("ledger entry has a negative epsilon or delta")
+        if not isinstance(d["columns"], list):
+            raise ValueError("ledger entry 'columns' must be a list")
         return cls(
             step=int(d["step"]),
             query_kind=str(d["query_kind"]),
@@ -87,6 +98,9 @@ class Entry:
             delta=Fraction(d["delta"]),
             note=str(d.get("note", "")),
         )
+
+
+_FRACTION = re.compile(r"\d{1,60}(/\d{1,60})?")
 
 
 def _frac_str(f: Fraction) -> str:
