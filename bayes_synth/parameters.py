@@ -15,6 +15,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from bayes_synth.postprocess import norm_sub
 from bayes_synth.privacy.access import PrivateQueries
 from bayes_synth.privacy.mechanisms import expected_abs_geometric
 from bayes_synth.structure import Network
@@ -22,13 +23,17 @@ from bayes_synth.structure import Network
 NONPRIVATE_PSEUDOCOUNT = 0.5
 
 
-def conditional_table(noisy: np.ndarray, noise: float) -> np.ndarray:
+def conditional_table(noisy: np.ndarray, noise: float, total: float | None = None) -> np.ndarray:
     """Turn a noisy (parent configs x child values) count table into a row-stochastic table.
+
+    With ``total`` (the noisy row count) the counts are first made consistent with it by Norm-Sub
+    (spurious mass in empty cells removed); otherwise negatives are clipped to zero.
 
     >>> conditional_table(np.array([[3, -1], [0, 0]]), 0.0).tolist()
     [[1.0, 0.0], [1.0, 0.0]]
     """
-    counts = np.maximum(np.asarray(noisy, dtype=float), 0.0)
+    noisy = np.asarray(noisy, dtype=float)
+    counts = norm_sub(noisy, total) if total is not None else np.maximum(noisy, 0.0)
     k = counts.shape[1]
     margin = counts.sum(axis=0)
     margin = margin / margin.sum() if margin.sum() > 0 else np.full(k, 1.0 / k)
@@ -54,7 +59,7 @@ def split_counts_budget(total: Fraction, cells: list[int]) -> list[Fraction]:
     return [total * w / norm for w in weights]
 
 
-def learn_tables(queries: PrivateQueries, network: Network, eps_total: Fraction,
+def learn_tables(queries: PrivateQueries, network: Network, eps_total: Fraction, n_hat: int | None = None,
                  progress: Callable[[int], None] | None = None) -> list[np.ndarray]:
     """One conditional table per column (indexed by column), shape (parent configs, child values)."""
     sizes = queries.source.sizes
@@ -68,7 +73,7 @@ def learn_tables(queries: PrivateQueries, network: Network, eps_total: Fraction,
         noise = expected_abs_geometric(float(shares[x])) if private else NONPRIVATE_PSEUDOCOUNT * 2
         noisy = queries.noisy_counts([*ps, x], shares[x],
                                      note=f"P({names[x]} | {', '.join(names[p] for p in ps) or '-'})")
-        tables[x] = conditional_table(noisy.reshape(-1, sizes[x]), noise)
+        tables[x] = conditional_table(noisy.reshape(-1, sizes[x]), noise, n_hat if private else None)
         if progress:
             progress(1)
     return tables

@@ -112,7 +112,7 @@ class Synthesizer:
             n_numeric=len(numeric))
         n_hat = noisy_row_count(len(frame), plan, ledger, noise_state)
         bins = self.n_bins or DEFAULT_BINS
-        codecs = {name: build_codec(spec, frame[name], plan, ledger, noise_state, bins)
+        codecs = {name: build_codec(spec, frame[name], plan, ledger, noise_state, bins, n_hat)
                   for name, spec in schema.items()}
         codes = encode_frame(frame, codecs)
         codes = self._drop_impossible(codes, schema, report)
@@ -122,7 +122,7 @@ class Synthesizer:
             auto_max_parents(n_hat, float(plan.counts) if ledger.private else math.inf, source.sizes)
         with _progress(self.progress, 2 * len(codecs) - 1, "fit") as bar:
             network = learn_structure(queries, plan.structure, plan.counts, k, struct_rng, bar)
-            tables = learn_tables(queries, network, plan.counts * len(codecs), bar)
+            tables = learn_tables(queries, network, plan.counts * len(codecs), n_hat, bar)
         settings = self._settings(eps, delta, k, bins, n_hat, plan)
         self.model_ = Model(schema, codecs, network.order, network.parents, tables, ledger, settings)
         self.ledger_ = ledger

@@ -21,6 +21,7 @@ import pandas as pd
 from bayes_synth.encode import CategoricalCodec, Codec, NumericCodec, coarse_groups, fine_edges
 from bayes_synth.errors import PrivacyError
 from bayes_synth.ingest import column_axis
+from bayes_synth.postprocess import norm_sub
 from bayes_synth.privacy import mechanisms
 from bayes_synth.privacy.access import CountSource, PrivateQueries
 from bayes_synth.privacy.ledger import Ledger
@@ -43,7 +44,7 @@ def noisy_row_count(n_rows: int, plan: BudgetPlan, ledger: Ledger, noise_state) 
 
 
 def build_codec(spec: ColumnSpec, values: pd.Series, plan: BudgetPlan, ledger: Ledger,
-                noise_state, n_bins: int) -> Codec:
+                noise_state, n_bins: int, n_hat: int | None = None) -> Codec:
     """The codec of one column, charging the ledger for whatever had to be learned."""
     if spec.kind == "boolean":
         return CategoricalCodec(spec.name, "boolean", [False, True], spec.nullable)
@@ -56,19 +57,22 @@ def build_codec(spec: ColumnSpec, values: pd.Series, plan: BudgetPlan, ledger: L
     if not (math.isfinite(lo) and math.isfinite(hi)):
         lo, hi = estimate_bounds(spec, axis, plan, ledger, noise_state, lo, hi)
     edges = fine_edges(spec, lo, hi)
-    weights = _fine_histogram(spec, axis, edges, plan, ledger, noise_state)
+    weights = _fine_histogram(spec, axis, edges, plan, ledger, noise_state, n_hat)
     bins = spec.bins or n_bins
     return NumericCodec(spec.name, spec.kind, edges, coarse_groups(weights, bins), weights, spec.nullable)
 
 
-def _fine_histogram(spec, axis, edges, plan, ledger, noise_state) -> np.ndarray:
+def _fine_histogram(spec, axis, edges, plan, ledger, noise_state, n_hat: int | None) -> np.ndarray:
     finite = np.isfinite(axis)
     cells = np.clip(np.searchsorted(edges, np.clip(axis[finite], edges[0], edges[-1]), side="right") - 1,
                     0, len(edges) - 2)
     source = CountSource(cells[:, None], [len(edges) - 1], [spec.name])
     noisy = PrivateQueries(source, ledger, noise_state).noisy_counts(
         [0], plan.histogram, query_kind="histogram", note="fine-grid histogram for bins and decoding")
-    weights = np.maximum(noisy, 0).astype(float)
+    # rows with a value: all of them (noisy row count) unless the column can be missing
+    own = max(float(noisy.sum()), 1.0)  # unbiased: the noise has mean zero
+    target = own if n_hat is None else n_hat if not spec.nullable else min(own, n_hat)
+    weights = norm_sub(noisy, target)
     total = weights.sum()
     return weights / total if total > 0 else np.full(len(weights), 1.0 / len(weights))
 
