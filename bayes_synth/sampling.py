@@ -81,8 +81,6 @@ def _sample_posterior(order, parents, tables, sizes, codes, fixed, rng) -> set[i
         codes[:, x] = vals
     anc = ancestors(parents, list(fixed))
     free = [v for v in order if v in anc and v not in fixed]
-    if not free:
-        return set(fixed)
     scope = [v for v in order if v in anc]
     cells = math.prod(sizes[v] for v in scope)
     if cells > MAX_POSTERIOR_CELLS:
@@ -102,6 +100,8 @@ def _sample_posterior(order, parents, tables, sizes, codes, fixed, rng) -> set[i
     if impossible.size:
         raise SamplingError("The fixed values have probability zero under the model; "
                             "choose values the model can produce.")
+    if not free:
+        return set(fixed)
     post = perm / np.where(mass > 0, mass, 1.0)[:, None]
     flat_free = draw_rows(post, ev_index, rng)
     unravelled = np.unravel_index(flat_free, tuple(sizes[v] for v in free))

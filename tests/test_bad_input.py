@@ -3,7 +3,6 @@ traceback; odd but valid input (BOM, CRLF, "NA" strings, leading zeros) parses c
 
 from __future__ import annotations
 
-import math
 import tracemalloc
 import warnings
 
@@ -191,3 +190,189 @@ def test_latin1_bytes(csv):
     assert read_table(path, encoding="latin-1")["name"].tolist() == ["caf\u00e9", "x"]
 
 
+def test_decode_error_names_the_line(csv):
+    """A bad byte deep in the file is reported by line and column, not by a byte offset in some buffer."""
+    lines = [b"name,n"] + [f"row{i},{i}".encode() for i in range(1000)] + [b"caf\xe9,1", b"x,2"]
+    path = csv(b"\n".join(lines) + b"\n")
+    assert lines[1001] == b"caf\xe9,1"  # line 1002 of the file
+    err = fails(IngestError, path, "not valid utf-8", epsilon=INF)
+    msg = str(err)
+    assert "line 1002" in msg and "column 4" in msg, msg
+    assert "byte 3" not in msg and "position" not in msg, msg
+    assert "0xe9" in msg
+    # the same with Windows line endings
+    err = fails(IngestError, csv(b"\r\n".join(lines) + b"\r\n", "crlf.csv"), "not valid utf-8", epsilon=INF)
+    assert "line 1002" in str(err)
+
+
+# ----------------------------------------------------------------------------- odd but valid CSV
+def test_bom_stripped_from_first_name(csv):
+    path = csv(b"\xef\xbb\xbfcity,n\nParis,1\nRome,2\n")
+    frame = read_table(path)
+    assert frame.columns.tolist() == ["city", "n"]
+    assert frame["city"].tolist() == ["Paris", "Rome"]
+    # so a schema naming the first column matches it
+    synth = fit(path, epsilon=INF, schema={"city": {"kind": "categorical", "categories": ["Paris", "Rome"]}})
+    assert synth.model_.columns == ["city", "n"]
+    assert set(synth.sample(50, random_state=0)["city"].dropna()) <= {"Paris", "Rome"}
+
+
+def test_crlf_line_endings(csv):
+    path = csv(b"a,b\r\nx,1\r\ny,2\r\n\"z\r\nw\",3\r\n")
+    frame = read_table(path)
+    assert frame.columns.tolist() == ["a", "b"]
+    assert frame["a"].tolist() == ["x", "y", "z\r\nw"]  # a quoted line break is data
+    assert frame["b"].tolist() == ["1", "2", "3"]
+    synth = fit(path, epsilon=INF)
+    assert synth.model_.schema["b"].kind == "integer"
+    assert not any("\r" in str(c) for c in synth.model_.codecs["b"].labels())
+
+
+# ----------------------------------------------------------------------------- column names
+@pytest.mark.parametrize("header", [b"a,a", b"a.b,a.b", b"n,a,n"])
+def test_duplicate_header_refused(csv, header):
+    path = csv(header + b"\n1,2" + b",3" * (header.count(b",") - 1) + b"\n")
+    err = fails(IngestError, path, "duplicate column name", epsilon=INF)
+    assert str(path) in str(err)
+    with pytest.raises(IngestError) as info:
+        read_table(path)
+    assert_clean(info.value)
+
+
+@pytest.mark.parametrize("header", [b"price,price.usd", b"a,a.1", b"a.1,a"])
+def test_similar_header_names_kept(csv, header):
+    """Names that pandas' duplicate mangling would produce are real names: kept as written."""
+    path = csv(header + b"\n1,2\n3,4\n")
+    names = header.decode().split(",")
+    assert read_table(path).columns.tolist() == names
+    assert fit(path, epsilon=INF).model_.columns == names
+
+
+@pytest.mark.parametrize("header", [b"a,,c", b",b", b"a, ", b"a,b,"])
+def test_empty_header_name_refused(csv, header):
+    path = csv(header + b"\n1,2" + b",3" * (header.count(b",") - 1) + b"\n")
+    fails(IngestError, path, "no name", epsilon=INF)
+
+
+def test_dataframe_non_string_labels():
+    df = pd.DataFrame({0: ["a", "b"] * 10, 1: list(range(20))})
+    synth = fit(df, epsilon=INF)
+    assert synth.model_.columns == ["0", "1"]
+    out = synth.sample(10, random_state=0)
+    assert out.columns.tolist() == ["0", "1"]
+    assert set(out["0"]) <= {"a", "b"}
+    # a schema names them as text
+    synth = fit(df, epsilon=INF, schema={"1": {"kind": "integer", "min": 0, "max": 19}})
+    assert synth.model_.schema["1"].declared >= {"kind", "min", "max"}
+
+
+@pytest.mark.parametrize("columns", [["a", "a"], [0, "0"], [1, 1]], ids=["same text", "int and text", "same int"])
+def test_dataframe_duplicate_labels_refused(columns):
+    df = pd.DataFrame([["x", "y"], ["z", "w"]], columns=columns)
+    err = fails(IngestError, df, "duplicate", epsilon=INF)
+    assert "'" + str(columns[0]) + "'" in str(err)
+
+
+# ----------------------------------------------------------------------------- cells kept as written
+MISSING_LIKE = ["NA", "None", "null", "N/A", "NaN", "nan", "-"]
+
+
+def test_missing_like_strings_kept_as_categories(csv):
+    rows = "\n".join(f"{v},{i % 2}" for i, v in enumerate(MISSING_LIKE * 5))
+    path = csv(f"c,k\n{rows}\n".encode())
+    assert read_table(path)["c"].tolist() == MISSING_LIKE * 5
+    synth = fit(path, epsilon=INF)
+    assert set(synth.model_.codecs["c"].categories) == set(MISSING_LIKE)
+    out = synth.sample(2000, random_state=0)
+    assert not out["c"].isna().any(), "a missing-looking category became missing"
+    assert set(out["c"]) == set(MISSING_LIKE)
+    assert synth.ingest_report_.total == 0
+    # the same from a DataFrame of strings
+    df = pd.DataFrame({"c": MISSING_LIKE * 5})
+    assert set(fit(df, epsilon=INF).model_.codecs["c"].categories) == set(MISSING_LIKE)
+    # declared as missing, they are missing
+    synth = fit(path, epsilon=INF, schema={"c": {"kind": "categorical", "missing": ["NA", "null"]}})
+    assert set(synth.model_.codecs["c"].categories) == set(MISSING_LIKE) - {"NA", "null"}
+
+
+def test_leading_zeros_kept(csv):
+    path = csv(b"zip,n\n007,1\n012,2\n100,3\n007,4\n")
+    assert read_table(path)["zip"].tolist() == ["007", "012", "100", "007"]
+    synth = fit(path, epsilon=INF)
+    assert synth.model_.schema["zip"].kind == "categorical"
+    assert synth.model_.codecs["zip"].categories == ["007", "012", "100"]
+    out = synth.sample(200, random_state=0)
+    assert set(out["zip"]) <= {"007", "012", "100"} and "007" in set(out["zip"])
+    assert synth.model_.schema["n"].kind == "integer"
+    # declared numeric, they are numbers
+    synth = fit(path, epsilon=INF, schema={"zip": {"kind": "integer", "min": 0, "max": 100}})
+    assert synth.model_.schema["zip"].kind == "integer"
+    assert set(synth.sample(200, random_state=0)["zip"]) <= {7, 12, 100}
+
+
+# ----------------------------------------------------------------------------- unparseable cells
+SECRET = "SECRET-123"
+
+
+def test_unparseable_cells_counted_never_echoed(csv, caplog):
+    n_rows = 40
+    cells = [str(i % 10) for i in range(n_rows)]
+    cells[3] = cells[17] = SECRET
+    cells[25] = "4.5"  # not whole: unparseable for an integer column too
+    text = "n,g,m\n" + "\n".join(f"{c},{'ab'[i % 2]},{SECRET if i == 9 else i % 3}" for i, c in enumerate(cells))
+    path = csv((text + "\n").encode())
+    schema = {"n": {"kind": "integer", "min": 0, "max": 9}, "m": {"kind": "integer", "min": 0, "max": 2}}
+    with warnings.catch_warnings(record=True) as caught, caplog.at_level("DEBUG"):
+        warnings.simplefilter("always")
+        synth = Synthesizer(epsilon=INF, schema=schema).fit(path)
+    report = synth.ingest_report_
+    assert report.unparseable == {"n": 3, "m": 1}
+    assert report.out_of_domain == {} and report.clipped == {}
+    texts = [str(w.message) for w in caught] + [r.getMessage() for r in caplog.records] + report.lines()
+    assert any("'n'" in t and "3 cell(s)" in t for t in report.lines())
+    assert not [t for t in texts if SECRET in t]
+    assert SECRET not in repr(report) and SECRET not in str(synth.model_.codecs)
+    out = synth.sample(300, random_state=0)
+    assert out["n"].dropna().between(0, 9).all() and SECRET not in out.astype(str).to_numpy()
+    # a refusal about the same column does not echo the cell either
+    bad = csv(f"n\n{SECRET}\n{SECRET}\n".encode(), "all_bad.csv")
+    err = fails(BayesSynthError, bad, epsilon=INF, schema={"n": {"kind": "integer"}})
+    assert "'n'" in str(err) and SECRET not in str(err)
+    # nor a declared-categories column's outsider
+    df = pd.DataFrame({"c": ["a", "b", SECRET, "a"] * 5})
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        synth = Synthesizer(epsilon=INF, schema={"c": {"kind": "categorical", "categories": ["a", "b"]}}).fit(df)
+    assert synth.ingest_report_.out_of_domain == {"c": 5}
+    assert not [w for w in caught if SECRET in str(w.message)]
+    assert not [t for t in synth.ingest_report_.lines() if SECRET in t]
+
+
+def test_unparseable_cells_never_reach_the_model_file(tmp_path, csv):
+    path = csv(f"n,g\n1,a\n{SECRET},b\n3,a\n2,b\n".encode())
+    synth = fit(path, epsilon=INF, schema={"n": {"kind": "integer", "min": 0, "max": 5}})
+    saved = synth.save(tmp_path / "model.json")
+    assert SECRET not in saved.read_text(encoding="utf-8")
+    assert synth.ingest_report_.unparseable == {"n": 1}
+
+
+# ----------------------------------------------------------------------------- schema problems
+def test_schema_errors_reported_together():
+    df = pd.DataFrame({"a": ["x", "y"] * 5, "b": list(range(10)), "c": [0.5] * 10})
+    schema = {
+        "a": {"kind": "categorial"},
+        "b": {"kind": "integer", "min": 5, "max": 1},
+        "c": {"kind": "float", "colour": "red"},
+    }
+    err = fails(SchemaError, df, epsilon=INF, schema=schema)
+    msg = str(err)
+    assert "column 'a'" in msg and "did you mean 'categorical'" in msg, msg
+    assert "column 'b'" in msg and "greater than max" in msg, msg
+    assert "column 'c'" in msg and "unknown key" in msg and "'colour'" in msg, msg
+    assert isinstance(err, ValueError)
+
+
+def test_unknown_schema_column_refused():
+    df = pd.DataFrame({"a": ["x", "y"] * 5})
+    err = fails(SchemaError, df, epsilon=INF, schema={"b": {"kind": "integer"}})
+    assert "'b'" in str(err) and "'a'" in str(err)

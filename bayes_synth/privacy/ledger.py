@@ -86,6 +86,8 @@ class Entry:
             raise ValueError(f"ledger entry has unknown query_kind {d['query_kind']!r}")
         if Fraction(d["epsilon"]) < 0 or Fraction(d["delta"]) < 0:
             raise ValueError("ledger entry has a negative epsilon or delta")
+        if not _plain_number(d["sensitivity"]) or d["sensitivity"] < 0:
+            raise ValueError("ledger entry sensitivity must be a finite number >= 0")
         if not isinstance(d["columns"], list):
             raise ValueError("ledger entry 'columns' must be a list")
         return cls(
@@ -98,6 +100,10 @@ class Entry:
             delta=Fraction(d["delta"]),
             note=str(d.get("note", "")),
         )
+
+
+def _plain_number(x: Any) -> bool:
+    return isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x) and abs(x) < 1e300
 
 
 _FRACTION = re.compile(r"\d{1,60}(/\d{1,60})?")
@@ -182,8 +188,15 @@ class Ledger:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Ledger:
-        eps = float("inf") if d["epsilon"] == "inf" else float(d["epsilon"])
-        led = cls(eps, float(d["delta"]))
+        """Rebuild a ledger from a model file; the budget must be a plain number (or "inf")."""
+        eps, delta = d["epsilon"], d["delta"]
+        if eps != "inf" and not _plain_number(eps):
+            raise ValueError(f"the ledger budget must be a finite number or 'inf'; got {str(eps)[:40]!r}")
+        if not _plain_number(delta):
+            raise ValueError(f"the ledger delta must be a number; got {str(delta)[:40]!r}")
+        led = cls(float("inf") if eps == "inf" else float(eps), float(delta))
+        if d.get("private") is not led.private:
+            raise ValueError("the ledger's 'private' flag disagrees with its budget")
         led.entries = [Entry.from_dict(e) for e in d["entries"]]
         return led
 
