@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from bayes_synth.draws import draw_rows
 from bayes_synth.errors import DomainTooLargeError, ModelFormatError
 from bayes_synth.ingest import column_axis, from_column_axis
 from bayes_synth.schema import ColumnSpec
@@ -153,14 +154,13 @@ class NumericCodec:
 
     def _draw_cells(self, bins: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """Draw a fine cell in each row's coarse bin, proportional to the cell weights."""
-        w = np.maximum(self.weights, 0) + 1e-12
-        cum = np.cumsum(w)
-        stops = np.append(self.groups[1:], len(w))
-        start_mass = np.where(self.groups > 0, cum[self.groups - 1], 0.0)
-        bin_mass = cum[stops - 1] - start_mass
-        target = start_mass[bins] + rng.random(len(bins)) * bin_mass[bins]
-        cells = np.searchsorted(cum, target, side="right")
-        return np.clip(cells, self.groups[bins], stops[bins] - 1)
+        stops = np.append(self.groups[1:], len(self.weights))
+        width = int((stops - self.groups).max())
+        offset = np.arange(width)
+        index = self.groups[:, None] + offset
+        inside = index < stops[:, None]
+        w = np.where(inside, np.maximum(self.weights, 0)[np.minimum(index, len(self.weights) - 1)] + 1e-12, 0.0)
+        return self.groups[bins] + draw_rows(w, bins, rng)
 
     def to_dict(self) -> dict[str, Any]:
         return {"type": "numeric", "name": self.name, "kind": self.kind, "nullable": self.nullable,

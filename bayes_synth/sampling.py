@@ -16,44 +16,28 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from bayes_synth.draws import alias_tables, draw_rows  # noqa: F401  (draw_rows is part of this module's API)
 from bayes_synth.errors import SamplingError
 
 MAX_POSTERIOR_CELLS = 5_000_000
-
-
-def draw_rows(tables: np.ndarray, rows: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Draw one child code per entry of ``rows`` from ``tables[rows]`` (rows of a stochastic table).
-
-    >>> draw_rows(np.array([[0.0, 1.0], [1.0, 0.0]]), np.array([0, 1, 0]), np.random.default_rng(0)).tolist()
-    [1, 0, 1]
-    """
-    m, k = tables.shape
-    cdf = np.cumsum(tables, axis=1)
-    totals = cdf[:, -1:]
-    uniform = np.arange(1, k + 1) / k
-    cdf = np.where(totals > 0, cdf / np.where(totals > 0, totals, 1.0), uniform)
-    flat = (cdf + np.arange(m)[:, None]).ravel()
-    u = rng.random(len(rows))
-    pos = np.searchsorted(flat, rows + u, side="right")
-    codes = pos - rows * k
-    # r + u can round up to the next row's offset when u is within one ulp of 1: clamp to the
-    # row's last code that has probability, never to a zero-probability code
-    last = k - 1 - np.argmax(tables[:, ::-1] > 0, axis=1)
-    return np.clip(codes, 0, last[rows])
 
 
 def parent_index(codes: np.ndarray, parents: Sequence[int], sizes: Sequence[int]) -> np.ndarray:
     """Row index into a conditional table from each row's parent codes (C order, like the counts)."""
     if not parents:
         return np.zeros(codes.shape[0], dtype=np.int64)
-    return np.ravel_multi_index(tuple(codes[:, p] for p in parents), tuple(sizes[p] for p in parents))
+    index = codes[:, parents[0]].copy()
+    for p in parents[1:]:
+        index *= sizes[p]
+        index += codes[:, p]
+    return index
 
 
 def ancestral_sample(order: Sequence[int], parents: Sequence[Sequence[int]], tables: Sequence[np.ndarray],
                      sizes: Sequence[int], n: int, rng: np.random.Generator,
                      fixed: Mapping[int, np.ndarray] | None = None) -> np.ndarray:
     """Sample ``n`` rows of codes, shape (n, n_columns); ``fixed`` maps column -> codes per row."""
-    codes = np.zeros((n, len(sizes)), dtype=np.int64)
+    codes = np.zeros((n, len(sizes)), dtype=np.int64, order="F")  # columns are written and read whole
     fixed = dict(fixed or {})
     done: set[int] = set()
     if fixed:

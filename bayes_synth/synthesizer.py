@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from bayes_synth import __version__
-from bayes_synth.encode import encode_frame
+from bayes_synth.encode import CategoricalCodec, encode_frame
 from bayes_synth.errors import (
     BayesSynthWarning,
     IngestError,
@@ -255,14 +255,34 @@ def _sample_chunk(model: Model, n: int, rng: np.random.Generator, fixed: dict[st
     codes = ancestral_sample(model.order, model.parents_idx, model.tables, model.sizes, n, rng, fixed_codes)
     columns = {}
     for j, (name, codec) in enumerate(model.codecs.items()):
-        values = fixed[name].reset_index(drop=True) if name in fixed else codec.decode(codes[:, j], rng)
-        columns[name] = _cast(values, model.schema[name])
+        spec = model.schema[name]
+        if name in fixed:
+            values = fixed[name].reset_index(drop=True)
+            columns[name] = _cast(values, spec, bool(values.isna().any()))
+        elif isinstance(codec, CategoricalCodec) and _is_string_dtype(spec.dtype) and codec.kind == "categorical":
+            columns[name] = _strings_from_codes(codec, codes[:, j], spec.dtype)
+        else:
+            has_na = codec.nullable and bool((codes[:, j] == codec.null_code).any())
+            columns[name] = _cast(codec.decode(codes[:, j], rng), spec, has_na)
     return pd.DataFrame(columns)
 
 
-def _cast(values: pd.Series, spec) -> pd.Series:
+def _is_string_dtype(dtype: str | None) -> bool:
+    return dtype is not None and dtype.startswith(("str", "string"))
+
+
+def _strings_from_codes(codec: CategoricalCodec, codes: np.ndarray, dtype: str) -> pd.Series:
+    """Text columns straight from codes through Arrow (no Python string objects per row)."""
+    import pyarrow as pa
+
+    labels = pa.array([str(c) for c in codec.categories] + ([None] if codec.nullable else []),
+                      type=pa.large_string())
+    taken = labels.take(pa.array(codes))
+    return pd.Series(pd.array(taken, dtype=pd.api.types.pandas_dtype(dtype)))
+
+
+def _cast(values: pd.Series, spec, has_na: bool) -> pd.Series:
     dtype = spec.dtype or "object"
-    has_na = bool(values.isna().any())
     try:
         if spec.kind == "integer" or (spec.kind == "categorical" and dtype.startswith(("int", "uint"))):
             if has_na and dtype.startswith(("int", "uint")):
