@@ -8,6 +8,9 @@ what is needed to find the problem.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 
 class BayesSynthError(Exception):
     """Root of every error raised by bayes_synth."""
@@ -51,6 +54,25 @@ class SamplingError(BayesSynthError, ValueError):
 
 class OutputError(BayesSynthError, OSError):
     """An output could not be written safely (it would overwrite an input, or exists already)."""
+
+
+class DSLError(BayesSynthError, ValueError):
+    """A constraints file is wrong; ``diagnostics`` lists each located problem, ``str()`` renders all.
+
+    The items of ``diagnostics`` are ``bayes_synth.dsl.Diagnostic(code, message, span, help, label)``.
+    """
+
+    def __init__(self, message: str, diagnostics: Sequence[Any] = ()):
+        super().__init__(message)
+        self.diagnostics = list(diagnostics)
+
+
+class DSLSyntaxError(DSLError):
+    """A constraints file does not parse (or an include cannot be read); reports the first problem."""
+
+
+class DSLSemanticError(DSLError):
+    """A constraints file parses but does not make sense for the table; reports every problem at once."""
 
 
 class BayesSynthWarning(UserWarning):
