@@ -6,9 +6,11 @@
                                   [--bins B] [--seed S] [--force] [--quiet]
     bayes-synth sample MODEL -n N -o OUT [--seed S] [--force] [--quiet]
     bayes-synth demo [-o OUTDIR] [--epsilon E] [-n ROWS] [--seed S] [--quiet]
+    bayes-synth check RULES DATA [--json] [--quiet]
 
-Exit codes: 0 success, 2 a usage error or any bayes_synth error (one line on stderr,
-``bayes-synth: error: ...``), 130 interrupted. Warnings are shown as ``bayes-synth: warning: ...``.
+Exit codes: 0 success, 1 ``check`` found rows that break the rules, 2 a usage error or any
+bayes_synth error (one line on stderr, ``bayes-synth: error: ...``; constraints-file errors are shown
+as the DSL diagnostics), 130 interrupted. Warnings are shown as ``bayes-synth: warning: ...``.
 No output ever replaces an input; an existing output is replaced only with ``--force`` (``demo``
 replaces its own earlier outputs, nothing else). Heavy modules are imported inside the commands so
 that ``--help`` stays fast.
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import logging
 import math
 import os
@@ -29,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from bayes_synth import __version__
-from bayes_synth.errors import BayesSynthError, IngestError, OutputError
+from bayes_synth.errors import BayesSynthError, DSLError, IngestError, OutputError, PrivacyWarning
 
 PROG = "bayes-synth"
 #: Rows of the bundled Adult file (a public constant of that file, not read from the data).
@@ -60,6 +63,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _print_err("interrupted")
         return 130
+    except DSLError as exc:  # compiler-style diagnostics keep their lines and carets
+        print(str(exc), file=sys.stderr, flush=True)
+        return 2
     except (BayesSynthError, OSError) as exc:
         _print_err(f"error: {_describe(exc)}")
         return 2
@@ -83,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_fit(sub, common)
     _add_sample(sub, common)
     _add_demo(sub, common)
+    _add_check(sub, common)
     return parser
 
 
@@ -91,12 +98,15 @@ def _add_fit(sub: Any, common: argparse.ArgumentParser) -> None:
                        description="Learn a differentially private model and write it as JSON.")
     p.add_argument("data", metavar="DATA", help="the real table (.csv, .parquet or .pq)")
     p.add_argument("-o", "--output", metavar="MODEL", required=True, help="model file to write")
-    p.add_argument("--epsilon", type=_epsilon, default=1.0,
+    p.add_argument("--epsilon", type=_epsilon, default=None,
                    help="total privacy budget in (0, inf]; 'inf' means no noise, NOT DP "
-                        "(default: 1.0)")
-    p.add_argument("--delta", type=_delta, default=0.0,
-                   help="delta in [0, 1), only for discovering undeclared categories (default: 0)")
+                        "(default: the rules file's 'privacy epsilon', else 1.0)")
+    p.add_argument("--delta", type=_delta, default=None,
+                   help="delta in [0, 1), only for discovering undeclared categories "
+                        "(default: the rules file's, else 0)")
     p.add_argument("--schema", metavar="FILE.json", help="declared public facts per column")
+    p.add_argument("--rules", metavar="FILE.bsc",
+                   help="constraints file: declarations, formulas and rules every sampled row obeys")
     p.add_argument("--max-parents", type=_non_negative_int, metavar="K",
                    help="most parents per column (default: chosen from the data size and budget)")
     p.add_argument("--bins", type=_positive_int, metavar="B", help="bins per numeric column")
@@ -131,6 +141,17 @@ def _add_demo(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=_non_negative_int, metavar="S",
                    help="fix the noise and the sampling (the model is stamped 'not for release')")
     p.set_defaults(func=cmd_demo)
+
+
+def _add_check(sub: Any, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("check", parents=[common], help="check a table against a constraints file",
+                       description="Count the rows of a table that break each rule and column declaration "
+                                   "of a constraints file (counts only, never cell values). Exit code 0 when "
+                                   "everything holds, 1 when some rows break a rule, 2 on errors.")
+    p.add_argument("rules", metavar="RULES", help="the constraints file (.bsc)")
+    p.add_argument("data", metavar="DATA", help="the table to check (.csv, .parquet or .pq)")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.set_defaults(func=cmd_check)
 
 
 def _epsilon(text: str) -> float:
@@ -179,12 +200,17 @@ def cmd_fit(args: argparse.Namespace) -> int:
     from bayes_synth.modelfile import save_model
     from bayes_synth.synthesizer import Synthesizer
 
-    inputs = [args.data] + ([args.schema] if args.schema else [])
+    inputs = [args.data] + [f for f in (args.schema, args.rules) if f]
     check_output_path(args.output, inputs=inputs, force=args.force)  # fail before the long work
     schema = _read_schema(args.schema) if args.schema else None
-    if math.isinf(args.epsilon):
+    if args.epsilon is not None and math.isinf(args.epsilon):
         _print_err("warning: --epsilon inf adds no noise: the model is NOT differentially private")
-    synth = Synthesizer(epsilon=args.epsilon, delta=args.delta, schema=schema,
+    rules = None
+    if args.rules:
+        from bayes_synth.dsl import load_constraints
+
+        rules = load_constraints(args.rules)
+    synth = Synthesizer(epsilon=args.epsilon, delta=args.delta, schema=schema, constraints=rules,
                         max_parents=args.max_parents, n_bins=args.bins, random_state=args.seed,
                         progress=not args.quiet)
     synth.fit(args.data)
@@ -239,6 +265,43 @@ def cmd_demo(args: argparse.Namespace) -> int:
             print(f"Wrote {len(frame):,} synthetic rows to '{table_path}'.\n")
             print(_demo_report(data, schema, synth, frame))
     return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """``bayes-synth check``: count the rows of DATA that break the rules of RULES."""
+    from bayes_synth.dsl import check, load_constraints
+    from bayes_synth.dsl.compile import schema_from_rules
+    from bayes_synth.dsl.evaluate import check_table
+    from bayes_synth.errors import DSLError
+    from bayes_synth.ingest import prepare, read_table
+
+    try:
+        rules = load_constraints(args.rules)
+        raw = read_table(args.data)
+        with warnings.catch_warnings():  # kinds inferred for a local check are not published anywhere
+            warnings.simplefilter("ignore", PrivacyWarning)
+            frame, schema, ingest = prepare(raw, _conversion_schema(schema_from_rules(rules), rules, raw.columns))
+        check(rules, schema).raise_for_errors()
+        report = check_table(rules, frame, unparseable=ingest.unparseable)
+    except DSLError as exc:  # the compiler-style diagnostics, as written
+        print(str(exc), file=sys.stderr, flush=True)
+        return 2
+    lines = [json.dumps(report.to_dict(), indent=2)] if args.json else report.lines()
+    if not (args.json or args.quiet):
+        lines.append(report.summary())
+    if lines:
+        print("\n".join(lines))
+    return 0 if report.ok else 1
+
+
+def _conversion_schema(declared: dict[str, dict[str, Any]], rules: Any, columns: Any) -> dict[str, dict[str, Any]]:
+    """The declared schema for reading the table, without the facts being checked: ``prepare`` would
+    clip values to min/max and drop values outside the categories, hiding them from the check.
+    Derived columns that the table does not have are left out (they are computed)."""
+    derived = {d.name for d in rules.derives}
+    kept = ("kind", "nullable", "missing", "dtype")
+    return {name: {k: v for k, v in facts.items() if k in kept} for name, facts in declared.items()
+            if name in columns or name not in derived}
 
 
 # --------------------------------------------------------------------------------------- helpers

@@ -40,17 +40,19 @@ def alias_tables(tables: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.clip(prob, 0.0, 1.0), alias
 
 
-def draw_rows(tables: np.ndarray, rows: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+def draw_rows(tables: np.ndarray, rows: np.ndarray, rng: np.random.Generator,
+              prebuilt: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """Draw one child code per entry of ``rows`` from ``tables[rows]`` (rows of a stochastic table).
 
     Alias method: one uniform per draw picks a column (its integer part) and accepts it or its alias
-    (its fractional part), so the cost per row does not grow with the table.
+    (its fractional part), so the cost per row does not grow with the table. ``prebuilt`` passes
+    ``alias_tables(tables)`` when the same table is drawn from repeatedly.
 
     >>> draw_rows(np.array([[0.0, 1.0], [1.0, 0.0]]), np.array([0, 1, 0]), np.random.default_rng(0)).tolist()
     [1, 0, 1]
     """
     m, k = tables.shape
-    prob, alias = alias_tables(tables)
+    prob, alias = prebuilt if prebuilt is not None else alias_tables(tables)
     u = rng.random(len(rows)) * k
     col = np.minimum(u.astype(np.int64), k - 1)
     flat = np.asarray(rows, dtype=np.int64) * k + col

@@ -144,13 +144,39 @@ class NumericCodec:
         cells = self._draw_cells(bins, rng)
         lo, hi = self.edges[cells], self.edges[cells + 1]
         if self.integer:
-            a, b = np.ceil(lo), np.ceil(hi) - 1
-            b = np.maximum(a, b)
-            axis = a + np.floor(rng.random(len(codes)) * (b - a + 1))
+            a, b = np.ceil(lo), np.maximum(np.ceil(lo), np.ceil(hi) - 1)
+            axis = a if np.array_equal(a, b) else a + np.floor(rng.random(len(codes)) * (b - a + 1))
         else:
             axis = lo + rng.random(len(codes)) * (hi - lo)
         axis = np.where(missing, np.nan, axis)
         return from_column_axis(axis, self.kind)
+
+    def decode_within(self, codes: np.ndarray, lo: np.ndarray, hi: np.ndarray,
+                      rng: np.random.Generator) -> pd.Series:
+        """Decode with every value inside ``[lo, hi]`` (per row); codes must be bins that meet it.
+
+        The fine cell is drawn as usual; where it falls outside the bounds, the value is drawn from
+        the part of the bin inside them instead.
+        """
+        codes = np.asarray(codes, dtype=np.int64)
+        missing = codes == self.null_code if self.nullable else np.zeros(len(codes), dtype=bool)
+        bins = np.where(missing, 0, codes)
+        lo, hi = np.where(missing, -np.inf, lo), np.where(missing, np.inf, hi)  # no bound on missing rows
+        cells = self._draw_cells(bins, rng)
+        c_lo, c_hi = self.edges[cells], self.edges[cells + 1]
+        ranges = np.array(self.bin_ranges())
+        b_lo, b_hi = ranges[bins, 0], ranges[bins, 1]
+        outside = (c_hi <= lo) | (c_lo > hi)
+        start = np.maximum(np.where(outside, b_lo, c_lo), lo)
+        stop = np.where(outside, b_hi, c_hi)
+        if self.integer:
+            a = np.ceil(start)
+            b = np.maximum(a, np.minimum(np.ceil(stop) - 1, np.floor(hi)))
+            axis = a + np.floor(rng.random(len(codes)) * (b - a + 1))
+        else:
+            top = np.minimum(stop, hi)
+            axis = np.where(top > start, start + rng.random(len(codes)) * (top - start), start)
+        return from_column_axis(np.where(missing, np.nan, axis), self.kind)
 
     def _draw_cells(self, bins: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """Draw a fine cell in each row's coarse bin, proportional to the cell weights."""

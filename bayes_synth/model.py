@@ -34,6 +34,7 @@ class Model:
     tables: list[np.ndarray]
     ledger: Ledger
     settings: dict[str, Any] = field(default_factory=dict)
+    rules_source: str | None = None  # the constraints the model was fitted with (includes expanded)
 
     @property
     def columns(self) -> list[str]:

@@ -41,7 +41,7 @@ def model_to_dict(model: Model) -> dict[str, Any]:
         "tables": {names[i]: t.tolist() for i, t in enumerate(model.tables)},
         "privacy": model.ledger.to_dict(),
         "settings": model.settings,
-        "rules": None,
+        "rules": {"source": model.rules_source} if model.rules_source else None,
     }
 
 
@@ -89,7 +89,10 @@ def model_from_dict(data: Any, source: str = "model") -> Model:
     if problems:
         raise ModelFormatError(f"{source} is not a valid model file:\n" + "\n".join(f"  - {p}" for p in problems))
     settings = data.get("settings") if isinstance(data.get("settings"), dict) else {}
-    return Model(schema, codecs, order, parents, tables, ledger, settings)
+    rules = data.get("rules")
+    if rules is not None and not (isinstance(rules, dict) and isinstance(rules.get("source"), str)):
+        raise ModelFormatError(f"{source}: $.rules must be null or an object with the rules' 'source' text.")
+    return Model(schema, codecs, order, parents, tables, ledger, settings, rules and rules["source"])
 
 
 def _list(data: dict, key: str) -> list:

@@ -35,8 +35,12 @@ def parent_index(codes: np.ndarray, parents: Sequence[int], sizes: Sequence[int]
 
 def ancestral_sample(order: Sequence[int], parents: Sequence[Sequence[int]], tables: Sequence[np.ndarray],
                      sizes: Sequence[int], n: int, rng: np.random.Generator,
-                     fixed: Mapping[int, np.ndarray] | None = None) -> np.ndarray:
-    """Sample ``n`` rows of codes, shape (n, n_columns); ``fixed`` maps column -> codes per row."""
+                     fixed: Mapping[int, np.ndarray] | None = None,
+                     aliases: Sequence[tuple[np.ndarray, np.ndarray]] | None = None) -> np.ndarray:
+    """Sample ``n`` rows of codes, shape (n, n_columns); ``fixed`` maps column -> codes per row.
+
+    ``aliases`` are the tables' prebuilt alias tables (``draws.alias_tables``), to reuse across chunks.
+    """
     codes = np.zeros((n, len(sizes)), dtype=np.int64, order="F")  # columns are written and read whole
     fixed = dict(fixed or {})
     done: set[int] = set()
@@ -45,7 +49,8 @@ def ancestral_sample(order: Sequence[int], parents: Sequence[Sequence[int]], tab
     for x in order:
         if x in done:
             continue
-        codes[:, x] = draw_rows(tables[x], parent_index(codes, parents[x], sizes), rng)
+        prebuilt = aliases[x] if aliases is not None else None
+        codes[:, x] = draw_rows(tables[x], parent_index(codes, parents[x], sizes), rng, prebuilt)
     return codes
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import itertools
 import logging
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -70,17 +70,24 @@ def auto_max_parents(n_rows: int, eps_counts: float, sizes: Sequence[int]) -> in
 
 def learn_structure(queries: PrivateQueries, eps_select: Fraction, eps_counts: Fraction,
                     max_parents: int, rng: np.random.Generator,
-                    progress: Callable[[int], None] | None = None) -> Network:
-    """Greedy network construction; every selection is one exponential-mechanism call."""
+                    progress: Callable[[int], None] | None = None,
+                    before: Mapping[int, set[int]] | None = None) -> Network:
+    """Greedy network construction; every selection is one exponential-mechanism call.
+
+    ``before`` maps a column to the columns that must be placed ahead of it (rules' required
+    orderings: a rule's target is drawn after every column the rule reads). It must be acyclic.
+    """
+    before = {k: set(v) for k, v in (before or {}).items()}
     sizes = queries.source.sizes
     names = queries.source.names
     d = len(sizes)
     noise = expected_abs_geometric(float(eps_counts)) if queries.ledger.private else 1.0
-    first = int(rng.integers(d))  # data-independent start, as in PrivBayes
+    free = [i for i in range(d) if not before.get(i)]
+    first = int(free[rng.integers(len(free))])  # data-independent start, as in PrivBayes
     order, parents = [first], {first: ()}
     cache: dict[tuple[int, ...], float] = {}
     while len(order) < d:
-        cands = _candidates(order, sizes, max_parents, rng)
+        cands = _candidates(order, sizes, max_parents, rng, before)
         penalty = np.array([PENALTY * noise * sizes[x] * math.prod(sizes[p] for p in ps)
                             for x, ps in cands])
 
@@ -106,10 +113,10 @@ def _dep_cached(cache, counts, x, ps) -> float:
     return cache[key]
 
 
-def _candidates(order: list[int], sizes: Sequence[int], k: int,
-                rng: np.random.Generator) -> list[tuple[int, tuple[int, ...]]]:
+def _candidates(order: list[int], sizes: Sequence[int], k: int, rng: np.random.Generator,
+                before: Mapping[int, set[int]]) -> list[tuple[int, tuple[int, ...]]]:
     placed = sorted(order)
-    remaining = [i for i in range(len(sizes)) if i not in set(order)]
+    remaining = [i for i in range(len(sizes)) if i not in set(order) and before.get(i, set()) <= set(order)]
     sets: list[tuple[int, ...]] = [()]
     for r in range(1, min(k, len(placed)) + 1):
         sets.extend(itertools.combinations(placed, r))

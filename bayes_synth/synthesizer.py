@@ -18,10 +18,16 @@ import numpy as np
 import pandas as pd
 
 from bayes_synth import __version__
+from bayes_synth.constraints import Plan, add_derived, from_source, load_rules, plan_rules
+from bayes_synth.draws import alias_tables
+from bayes_synth.dsl.enforce import Axis
 from bayes_synth.encode import CategoricalCodec, encode_frame
+from bayes_synth.enforcement import sample_with_rules
 from bayes_synth.errors import (
     BayesSynthWarning,
+    DSLError,
     IngestError,
+    ModelFormatError,
     NotFittedError,
     ParameterError,
     PrivacyWarning,
@@ -40,7 +46,7 @@ from bayes_synth.schema import Schema
 from bayes_synth.structure import auto_max_parents, learn_structure
 
 DEFAULT_BINS = 16
-SAMPLE_CHUNK = 500_000
+SAMPLE_CHUNK = 250000
 
 
 class Synthesizer:
@@ -74,12 +80,14 @@ class Synthesizer:
     (5, 2)
     """
 
-    def __init__(self, epsilon: float = 1.0, *, delta: float = 0.0, schema: Mapping | Schema | None = None,
+    def __init__(self, epsilon: float | None = None, *, delta: float | None = None,
+                 schema: Mapping | Schema | None = None, constraints: Any = None,
                  max_parents: int | None = None, n_bins: int | None = None,
                  random_state: int | None = None, progress: bool = False):
         self.epsilon = epsilon
         self.delta = delta
         self.schema = schema
+        self.constraints = constraints
         self.max_parents = max_parents
         self.n_bins = n_bins
         self.random_state = random_state
@@ -88,9 +96,12 @@ class Synthesizer:
     # ------------------------------------------------------------------ fit
     def fit(self, data: pd.DataFrame | str | Path) -> Synthesizer:
         """Learn the network from a DataFrame or a CSV/Parquet path; returns ``self``."""
-        eps, delta = check_epsilon(self.epsilon), check_delta(self.delta)
         self._check_params()
-        frame, schema, report = prepare(read_table(data), self.schema)
+        raw = read_table(data)
+        plan = plan_rules(load_rules(self.constraints), self.schema, raw)
+        eps, delta = self._budget(plan.privacy)
+        train = raw.drop(columns=[c for c in plan.derives if c in raw.columns])
+        frame, schema, report = prepare(train, plan.declared)
         self.ingest_report_ = report
         if len(frame) == 0:
             raise IngestError("The table has no rows; there is nothing to learn from.")
@@ -105,28 +116,43 @@ class Synthesizer:
                           note="output dtypes (and non-nullability of int/bool columns) taken from the input "
                                "frame's dtypes: treated as public schema, not protected")
         numeric = [s for s in schema.values() if s.is_numeric]
-        plan = plan_budget(
+        budget = plan_budget(
             eps, delta, n_columns=len(schema),
             n_bounds=sum(not s.has_bounds for s in numeric),
             n_categories=sum(s.kind == "categorical" and s.categories is None for s in schema.values()),
             n_numeric=len(numeric))
-        n_hat = noisy_row_count(len(frame), plan, ledger, noise_state)
+        n_hat = noisy_row_count(len(frame), budget, ledger, noise_state)
         bins = self.n_bins or DEFAULT_BINS
-        codecs = {name: build_codec(spec, frame[name], plan, ledger, noise_state, bins, n_hat)
+        codecs = {name: build_codec(spec, frame[name], budget, ledger, noise_state, bins, n_hat)
                   for name, spec in schema.items()}
         codes = encode_frame(frame, codecs)
         codes = self._drop_impossible(codes, schema, report)
         source = CountSource(codes, [c.size for c in codecs.values()], list(codecs))
         queries = PrivateQueries(source, ledger, noise_state)
         k = self.max_parents if self.max_parents is not None else \
-            auto_max_parents(n_hat, float(plan.counts) if ledger.private else math.inf, source.sizes)
+            auto_max_parents(n_hat, float(budget.counts) if ledger.private else math.inf, source.sizes)
         with _progress(self.progress, 2 * len(codecs) - 1, "fit") as bar:
-            network = learn_structure(queries, plan.structure, plan.counts, k, struct_rng, bar)
-            tables = learn_tables(queries, network, plan.counts * len(codecs), n_hat, bar)
-        settings = self._settings(eps, delta, k, bins, n_hat, plan)
-        self.model_ = Model(schema, codecs, network.order, network.parents, tables, ledger, settings)
+            network = learn_structure(queries, budget.structure, budget.counts, k, struct_rng, bar,
+                                      plan.before(list(codecs)))
+            tables = learn_tables(queries, network, budget.counts * len(codecs), n_hat, bar)
+        settings = self._settings(eps, delta, k, bins, n_hat, budget)
+        settings["output_columns"] = list(raw.columns) + [c for c in plan.derives if c not in raw.columns]
+        self.model_ = Model(schema, codecs, network.order, network.parents, tables, ledger, settings, plan.source)
+        self._rules = plan
         self.ledger_ = ledger
         return self
+
+    def _budget(self, from_rules: Mapping[str, Any]) -> tuple[float, float]:
+        """epsilon and delta: the parameters, else the constraints file's privacy settings, else 1 and 0."""
+        values = []
+        for name, default in (("epsilon", 1.0), ("delta", 0.0)):
+            mine, theirs = getattr(self, name), from_rules.get(name)
+            theirs = float("inf") if theirs == "inf" else theirs
+            if mine is not None and theirs is not None and float(mine) != float(theirs):
+                raise ParameterError(f"'{name}' is {mine!r} here but {theirs!r} in the constraints file; "
+                                     "set it in one place.")
+            values.append(mine if mine is not None else theirs if theirs is not None else default)
+        return check_epsilon(values[0]), check_delta(values[1])
 
     def _check_params(self) -> None:
         for name in ("max_parents", "n_bins"):
@@ -179,16 +205,28 @@ class Synthesizer:
         if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 0:
             raise ParameterError(f"The 'n' parameter must be a non-negative integer; got {n!r}.")
         rng = np.random.default_rng(random_state)
+        rules = self._compiled_rules(model)
+        if conditions and rules.targets:
+            raise SamplingError("Conditional sampling of a model fitted with rules between columns is not "
+                                "supported yet; sample without 'conditions' and filter, or fit without those rules.")
         fixed_values = _condition_values(model, conditions or {}, int(n))
         parts = []
+        aliases = [alias_tables(t) for t in model.tables]
         with _progress(self.progress, int(n), "sample") as bar:
             for start in range(0, int(n), SAMPLE_CHUNK) or [0]:
                 size = min(SAMPLE_CHUNK, int(n) - start)
                 parts.append(_sample_chunk(model, size, rng, {k: v[start:start + size]
-                                                              for k, v in fixed_values.items()}))
+                                                              for k, v in fixed_values.items()}, aliases, rules))
                 if bar:
                     bar(size)
-        return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+        out = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+        return add_derived(out, rules.derives, model.settings.get("output_columns")) if rules.derives else out
+
+    def _compiled_rules(self, model: Model) -> Plan:
+        """The model's derived formulas and enforced rules, compiled once from its rules source."""
+        if getattr(self, "_rules", None) is None:
+            self._rules = from_source(model.rules_source, {n: s.kind for n, s in model.schema.items()})
+        return self._rules
 
     def save(self, path: str | Path, *, force: bool = False, inputs=()) -> Path:
         """Write the fitted model as a JSON file (temp file + rename).
@@ -223,6 +261,10 @@ def load_model(path: str | Path) -> Synthesizer:
                         n_bins=bins if isinstance(bins, int) and not isinstance(bins, bool) else None)
     synth.model_ = model
     synth.ledger_ = model.ledger
+    try:
+        synth._compiled_rules(model)
+    except DSLError as exc:
+        raise ModelFormatError(f"{path}: $.rules.source does not check against the model:\n{exc}") from None
     return synth
 
 
@@ -249,10 +291,21 @@ def _condition_values(model: Model, conditions: Mapping[str, Any], n: int) -> di
     return out
 
 
-def _sample_chunk(model: Model, n: int, rng: np.random.Generator, fixed: dict[str, pd.Series]) -> pd.DataFrame:
+def _sample_chunk(model: Model, n: int, rng: np.random.Generator, fixed: dict[str, pd.Series],
+                  aliases: list | None = None, rules: Plan | None = None) -> pd.DataFrame:
     names = model.columns
+    if rules is not None and rules.targets:
+        by_target: dict[str, list] = {}
+        for t in rules.targets:
+            by_target.setdefault(t.target, []).append(t)
+        axes = {name: Axis(spec.kind) for name, spec in model.schema.items() if spec.is_numeric}
+        drawn = sample_with_rules(model.order, model.parents_idx, model.tables, model.codecs, n, rng,
+                                  by_target, axes, aliases)
+        return pd.DataFrame({name: _cast(drawn[name], model.schema[name], bool(drawn[name].isna().any()))
+                             for name in names})
     fixed_codes = {names.index(k): model.codecs[k].encode(v.reset_index(drop=True)) for k, v in fixed.items()}
-    codes = ancestral_sample(model.order, model.parents_idx, model.tables, model.sizes, n, rng, fixed_codes)
+    codes = ancestral_sample(model.order, model.parents_idx, model.tables, model.sizes, n, rng, fixed_codes,
+                             aliases)
     columns = {}
     for j, (name, codec) in enumerate(model.codecs.items()):
         spec = model.schema[name]

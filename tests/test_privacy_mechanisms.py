@@ -222,13 +222,24 @@ TINY = pd.DataFrame({"a": ["x", "y", "x", "y"], "b": [1, 2, 3, 4]})
 TINY_SCHEMA = {"a": {"kind": "categorical", "categories": ["x", "y"]}, "b": {"kind": "integer", "min": 0, "max": 9}}
 
 
-@pytest.mark.parametrize("epsilon", [0, 0.0, -1, -math.inf, math.nan, "1", True, False, None, [1.0]])
+def test_dp6_budget_defaults_and_comes_from_the_constraints_file():
+    # None means: the constraints file's privacy settings, else epsilon 1 and delta 0
+    assert Synthesizer(schema=TINY_SCHEMA).fit(TINY).ledger_.epsilon == 1.0
+    rules = "privacy epsilon = 0.5, delta = 1e-7"
+    synth = Synthesizer(schema=TINY_SCHEMA, constraints=rules).fit(TINY)
+    assert (synth.ledger_.epsilon, synth.ledger_.delta) == (0.5, 1e-7)
+    assert Synthesizer(epsilon=0.5, schema=TINY_SCHEMA, constraints=rules).fit(TINY).ledger_.epsilon == 0.5
+    with pytest.raises(ParameterError, match="epsilon"):
+        Synthesizer(epsilon=2.0, schema=TINY_SCHEMA, constraints=rules).fit(TINY)
+
+
+@pytest.mark.parametrize("epsilon", [0, 0.0, -1, -math.inf, math.nan, "1", True, False, [1.0]])
 def test_dp6_invalid_epsilon_is_a_parameter_error(epsilon):
     with pytest.raises(ParameterError, match="epsilon"):
         Synthesizer(epsilon=epsilon, schema=TINY_SCHEMA).fit(TINY)
 
 
-@pytest.mark.parametrize("delta", [-1e-9, -1, 1, 1.0, 1.5, math.inf, math.nan, "0", True, None])
+@pytest.mark.parametrize("delta", [-1e-9, -1, 1, 1.0, 1.5, math.inf, math.nan, "0", True])
 def test_dp6_invalid_delta_is_a_parameter_error(delta):
     with pytest.raises(ParameterError, match="delta"):
         Synthesizer(epsilon=1.0, delta=delta, schema=TINY_SCHEMA).fit(TINY)

@@ -1,0 +1,100 @@
+"""Constraints files at fit and sample time: load, check against the table, lower, derive.
+
+``Synthesizer(constraints=...)`` accepts a path to a ``.bsc`` file, its text, or a parsed
+:class:`~bayes_synth.dsl.RuleSet`. At fit time the rules are checked against the table (all problems
+reported at once), their ``column`` declarations become declared schema facts, one-column rules narrow
+domains, and derived columns are left out of training. The model keeps the rules' source text, so
+``sample`` computes derived columns without the file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from bayes_synth.dsl import RuleSet, check, load_constraints, parse_constraints, to_source
+from bayes_synth.dsl.compile import schema_from_rules
+from bayes_synth.dsl.lower import lower, required_order
+from bayes_synth.errors import ParameterError
+from bayes_synth.ingest import infer_spec
+from bayes_synth.schema import Schema
+
+
+@dataclass
+class Plan:
+    """What a fit takes from its constraints."""
+
+    declared: dict[str, dict[str, Any]]
+    derives: dict[str, Any] = field(default_factory=dict)
+    privacy: dict[str, Any] = field(default_factory=dict)
+    source: str | None = None
+    targets: list[Any] = field(default_factory=list)  # rules the sampler enforces while drawing
+
+    def before(self, columns: list[str]) -> dict[int, set[int]]:
+        """Required orderings for structure learning, as column indices."""
+        return {columns.index(t): {columns.index(i) for i in inputs}
+                for t, inputs in required_order(self.targets).items()}
+
+
+def load_rules(constraints: Any) -> RuleSet | None:
+    """A RuleSet from a path, constraints text or a RuleSet (None stays None)."""
+    if constraints is None or isinstance(constraints, RuleSet):
+        return constraints
+    if isinstance(constraints, Path) or (isinstance(constraints, str) and constraints.endswith(".bsc")
+                                         and "\n" not in constraints):
+        return load_constraints(constraints)
+    if isinstance(constraints, str):
+        return parse_constraints(constraints)
+    raise ParameterError("The 'constraints' parameter must be a path to a .bsc file, constraints text or "
+                         f"a parsed RuleSet; got {type(constraints).__name__}.")
+
+
+def plan_rules(rules: RuleSet | None, schema: Mapping | Schema | None, frame: pd.DataFrame) -> Plan:
+    """Check ``rules`` against the table and merge their declarations with ``schema``."""
+    user = schema.to_dict() if isinstance(schema, Schema) else dict(schema or {})
+    if rules is None:
+        return Plan(user)
+    declared = schema_from_rules(rules)
+    clash = sorted(c for c in set(declared) & set(user) if declared[c] != user[c])
+    if clash:
+        raise ParameterError(f"Column(s) {clash} are declared both in the schema and in the constraints, "
+                             "differently; declare each column in one place.")
+    declared.update(user)
+    derived = {d.name for d in rules.derives}
+    kinds = {name: facts["kind"] for name, facts in declared.items() if "kind" in facts}
+    for name in frame.columns:
+        if name not in kinds and name not in derived:
+            kinds[name] = infer_spec(name, frame[name]).kind
+    table = Schema.from_dict({n: declared.get(n, {"kind": k}) for n, k in kinds.items() if n not in derived})
+    result = check(rules, table)
+    result.raise_for_errors()
+    lowered = lower(rules, {n: f for n, f in declared.items() if n not in derived},
+                    list(result.derive_order), result.kinds)
+    return Plan(lowered.schema, lowered.derives, lowered.privacy, to_source(rules), lowered.targets)
+
+
+def add_derived(frame: pd.DataFrame, derives: Mapping[str, Any], columns: list[str] | None = None) -> pd.DataFrame:
+    """Compute derived columns from the sampled ones, inputs first; keep ``columns``' order if given."""
+    from bayes_synth.dsl.evaluate import evaluate
+
+    out = frame.copy()
+    for name, expr in derives.items():
+        out[name] = evaluate(expr, out)
+    if columns is not None:
+        out = out[[c for c in columns if c in out.columns] + [c for c in out.columns if c not in columns]]
+    return out
+
+
+def from_source(source: str | None, kinds: Mapping[str, str]) -> Plan:
+    """Re-read a model's rules source (no files needed): derived formulas and enforced rules."""
+    if not source:
+        return Plan({})
+    rules = parse_constraints(source, filename="<model rules>")
+    result = check(rules, dict(kinds))
+    result.raise_for_errors()
+    lowered = lower(rules, {}, list(result.derive_order), result.kinds)
+    return Plan({}, lowered.derives, lowered.privacy, source, lowered.targets)

@@ -1,0 +1,225 @@
+"""Compile rules that relate columns into restrictions the sampler applies while drawing.
+
+Each rule gets a *target*: the column whose draw it restricts; every other column it reads must be
+drawn first (a required ordering for structure learning). When the target's turn comes, the rule
+turns the already drawn values into
+
+- for a categorical or boolean target: a mask of the allowed codes per row, found by evaluating the
+  rule with the target set to each candidate value (any rule shape works);
+- for a numeric target: per-row bounds ``lo <= target <= hi`` and whether the missing state is
+  allowed, from rules of the shape ``[if C then] A1 and A2 ...`` where each ``Ai`` is ``target op E``,
+  ``E op target``, ``target between E1 and E2`` or ``target is [not] null`` (E free of the target),
+  optionally ``target is null or ...``.
+
+Rows then draw only allowed codes, and numeric values are drawn inside the bounds, so every sampled
+row satisfies every rule (missing operands follow the rules' three-valued logic: unknown is allowed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from bayes_synth.dsl import ast
+from bayes_synth.dsl.evaluate import evaluate, rule_holds
+from bayes_synth.dsl.printer import to_source
+from bayes_synth.ingest import column_axis
+
+NUMERIC = ("integer", "float", "date", "datetime")
+_FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "=="}
+
+
+@dataclass(frozen=True)
+class Restriction:
+    """What a rule allows for its target, per row: a code mask or bounds on the value axis."""
+
+    mask: np.ndarray | None = None      # (n, size) bool, categorical targets
+    lo: np.ndarray | None = None        # (n,) float, numeric targets (-inf: none)
+    hi: np.ndarray | None = None
+    null_ok: np.ndarray | None = None   # (n,) bool: may the target be missing?
+
+
+@dataclass(frozen=True)
+class TargetRule:
+    """A rule compiled for the sampler."""
+
+    rule: ast.Rule
+    target: str
+    inputs: tuple[str, ...]
+    numeric: bool
+
+    @property
+    def text(self) -> str:
+        return to_source(self.rule)
+
+    def restrict(self, drawn: pd.DataFrame, labels: list, nullable: bool, axis=None) -> Restriction:
+        """The restriction given the drawn columns (``labels``: the target's categories, in code order)."""
+        if not self.numeric:
+            return Restriction(mask=self._mask(drawn, labels, nullable))
+        return _bounds(self.rule.expr, self.target, drawn, axis)
+
+    def _mask(self, drawn: pd.DataFrame, labels: list, nullable: bool) -> np.ndarray:
+        """Evaluate the rule once per distinct combination of its inputs and candidate value."""
+        values = list(labels) + ([None] if nullable else [])
+        inputs = [c for c in self.inputs if c in drawn.columns]
+        if inputs:
+            group = drawn.groupby(inputs, dropna=False, sort=False).ngroup().to_numpy()
+            _, first = np.unique(group, return_index=True)
+            distinct = drawn.iloc[first][inputs].reset_index(drop=True)
+        else:
+            group, distinct = np.zeros(len(drawn), dtype=np.int64), pd.DataFrame(index=pd.RangeIndex(1))
+        out = np.empty((len(distinct), len(values)), dtype=bool)
+        for j, value in enumerate(values):
+            trial = distinct.copy()
+            trial[self.target] = pd.Series([value] * len(distinct), dtype=object)
+            out[:, j] = rule_holds(self.rule, trial)
+        return out[group]
+
+
+class Axis:
+    """A numeric target's value axis (days for dates, seconds for datetimes) and its strict steps."""
+
+    def __init__(self, kind: str):
+        self.kind = kind
+
+    def __call__(self, values: pd.Series) -> np.ndarray:
+        if self.kind in ("date", "datetime") and not pd.api.types.is_datetime64_any_dtype(values.dtype):
+            values = pd.to_datetime(values, errors="coerce")
+        return column_axis(values, self.kind)
+
+    def above(self, bound: np.ndarray) -> np.ndarray:
+        """The least value strictly greater than ``bound``."""
+        return np.nextafter(bound, np.inf) if self.kind == "float" else np.floor(bound) + 1
+
+    def below(self, bound: np.ndarray) -> np.ndarray:
+        """The greatest value strictly less than ``bound``."""
+        return np.nextafter(bound, -np.inf) if self.kind == "float" else np.ceil(bound) - 1
+
+
+def names_in(expr) -> list[str]:
+    """Column names an expression reads, in order of first appearance."""
+    found: list[str] = []
+
+    def walk(node):
+        if isinstance(node, ast.Name):
+            if node.name not in found:
+                found.append(node.name)
+        elif isinstance(node, tuple):
+            for item in node:
+                walk(item)
+        elif hasattr(node, "__dataclass_fields__"):
+            for name in node.__dataclass_fields__:
+                if name not in ("span", "func_span"):
+                    walk(getattr(node, name))
+
+    walk(expr)
+    return found
+
+
+def compile_rule(rule: ast.Rule, kinds: Mapping[str, str]) -> TargetRule | None:
+    """Pick the target (first column of the consequent the sampler can restrict); None if none can be."""
+    expr = rule.expr
+    body = expr.then if isinstance(expr, ast.IfElse) and expr.else_ is None else expr
+    cond = expr.cond if body is not expr else None
+    every = names_in(expr)
+    for name in names_in(body):
+        numeric = kinds.get(name) in NUMERIC
+        if numeric and (cond is not None and name in names_in(cond) or _atoms(body, name) is None):
+            continue
+        return TargetRule(rule, name, tuple(n for n in every if n != name), numeric)
+    return None
+
+
+def _escape(body, target: str):
+    """``X or R`` with X free of the target: (X, R) -- R binds only where X is not true."""
+    if isinstance(body, ast.BoolOp) and body.op == "or" and len(body.operands) == 2:
+        first, rest = body.operands
+        if target not in names_in(first):
+            return first, rest
+        if target not in names_in(rest) and not _is_null_test(first, target, negated=False):
+            return rest, first
+    return None, body
+
+
+def _atoms(body, target: str):
+    """Split a numeric target's condition into (null_allowed_alone, atoms) or None if unsupported."""
+    _, body = _escape(body, target)
+    if isinstance(body, ast.BoolOp) and body.op == "or" and len(body.operands) == 2:
+        first, rest = body.operands
+        if _is_null_test(first, target, negated=False):
+            inner = _atoms(rest, target)
+            return None if inner is None else (True, inner[1])
+        return None
+    parts = body.operands if isinstance(body, ast.BoolOp) and body.op == "and" else (body,)
+    atoms = []
+    for part in parts:
+        atom = _atom(part, target)
+        if atom is None:
+            return None
+        atoms.append(atom)
+    return False, atoms
+
+
+def _is_null_test(node, target: str, negated: bool) -> bool:
+    return isinstance(node, ast.IsNull) and node.negated == negated and node.operand == ast.Name(target)
+
+
+def _atom(node, target: str):
+    if isinstance(node, ast.IsNull) and node.operand == ast.Name(target):
+        return ("notnull",) if node.negated else ("null",)
+    if isinstance(node, ast.Between) and node.operand == ast.Name(target) and not node.negated \
+            and target not in names_in((node.low, node.high)):
+        return (">=", node.low), ("<=", node.high)
+    if isinstance(node, ast.Compare) and len(node.ops) == 1 and node.ops[0] != "!=":
+        left, right = node.operands
+        if left == ast.Name(target) and target not in names_in(right):
+            return ((node.ops[0], right),)
+        if right == ast.Name(target) and target not in names_in(left):
+            return ((_FLIP[node.ops[0]], left),)
+    return None
+
+
+def _bounds(expr, target: str, drawn: pd.DataFrame, axis) -> Restriction:
+    n = len(drawn)
+    lo, hi = np.full(n, -np.inf), np.full(n, np.inf)
+    null_ok = np.ones(n, dtype=bool)
+    body = expr.then if isinstance(expr, ast.IfElse) and expr.else_ is None else expr
+    applies = np.ones(n, dtype=bool)
+    if body is not expr:
+        applies &= evaluate(expr.cond, drawn).fillna(False).to_numpy(dtype=bool)
+    escape, _ = _escape(body, target)
+    if escape is not None:  # "X or R": where X holds, R does not bind
+        applies &= ~evaluate(escape, drawn).fillna(False).to_numpy(dtype=bool)
+    alone, atoms = _atoms(body, target)
+    only_null = np.zeros(n, dtype=bool)
+    for atom in atoms:
+        for item in (atom if isinstance(atom[0], tuple) else (atom,)):
+            _apply(item, drawn, axis, applies, lo, hi, null_ok, only_null)
+    if alone:
+        null_ok[:] = True
+    lo[only_null] = np.inf  # nothing but the missing state
+    return Restriction(lo=lo, hi=hi, null_ok=null_ok)
+
+
+def _apply(item, drawn, axis, applies, lo, hi, null_ok, only_null) -> None:
+    op = item[0]
+    if op == "notnull":
+        null_ok[applies] = False
+        return
+    if op == "null":
+        only_null[applies] = True
+        return
+    bound = axis(evaluate(item[1], drawn))
+    known = applies & np.isfinite(bound)
+    if op in (">", ">="):
+        b = axis.above(bound[known]) if op == ">" else bound[known]
+        lo[known] = np.maximum(lo[known], b)
+    if op in ("<", "<="):
+        b = axis.below(bound[known]) if op == "<" else bound[known]
+        hi[known] = np.minimum(hi[known], b)
+    if op == "==":
+        lo[known] = np.maximum(lo[known], bound[known])
+        hi[known] = np.minimum(hi[known], bound[known])

@@ -1,0 +1,174 @@
+"""Lower a checked rule set to what the engine enforces by construction.
+
+- ``column`` declarations become the schema's declared (public) facts;
+- a ``rule`` about one column against constants (``age >= 18``, ``age between 18 and 65``,
+  ``x is not null``, ``x in [...]``) narrows that column's domain, so no other value can be drawn;
+- ``derive`` formulas are computed from the sampled columns, inputs first;
+- everything else (relations between columns, conditional rules, ``combine``, ``entity``) cannot be
+  enforced by construction yet: it is refused with error E0301 naming each statement, never accepted
+  and then broken at sampling time.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from bayes_synth.dsl.ast import Between, BoolOp, Combine, Compare, Entity, IfElse, InList, IsNull, Literal, Name, Rule
+from bayes_synth.dsl.diagnostics import Diagnostic, semantic_error
+from bayes_synth.dsl.enforce import TargetRule, compile_rule, names_in
+from bayes_synth.dsl.ruleset import RuleSet
+
+_FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
+
+
+@dataclass
+class Lowered:
+    """What the engine takes from a rule set."""
+
+    schema: dict[str, dict[str, Any]]
+    derives: dict[str, Any] = field(default_factory=dict)  # name -> expression, in computation order
+    privacy: dict[str, Any] = field(default_factory=dict)
+    targets: list[TargetRule] = field(default_factory=list)  # rules the sampler enforces while drawing
+
+
+def lower(ruleset: RuleSet, schema: Mapping[str, dict[str, Any]], derive_order: list[str],
+          kinds: Mapping[str, str]) -> Lowered:
+    """Fold unary rules into ``schema`` (declared facts from ``column`` statements) and collect derives.
+
+    Raises :class:`~bayes_synth.errors.DSLSemanticError` (E0301) listing every statement that cannot be enforced yet.
+    """
+    out = {name: dict(facts) for name, facts in schema.items()}
+    problems = [_unsupported(s) for s in ruleset if isinstance(s, Combine | Entity)]
+    derived = {d.name for d in ruleset.derives}
+    targets = []
+    for rule in ruleset.rules:
+        folded = _fold(rule, kinds)
+        if folded is None or folded[0] in derived:
+            compiled = [compile_rule(part, kinds) for part in split_rule(rule)]
+            if any(t is None or derived & {t.target, *t.inputs} for t in compiled):
+                problems.append(_unsupported(rule, derived & set(names_in(rule.expr))))
+            else:
+                targets.extend(compiled)
+            continue
+        column, facts = folded
+        problems.extend(_merge(out.setdefault(column, {"kind": kinds.get(column, "categorical")}), facts, rule))
+    problems.extend(_ordering_cycles(targets))
+    if problems:
+        raise semantic_error(problems, ruleset.sources)
+    derives = {d.name: d.expr for d in ruleset.derives}
+    return Lowered(out, {name: derives[name] for name in derive_order if name in derives},
+                   dict(ruleset.privacy), targets)
+
+
+def split_rule(rule: Rule) -> list[Rule]:
+    """``A and B`` and ``if C then A and B`` become one rule per conjunct (each may restrict another column)."""
+    expr = rule.expr
+    cond = expr.cond if isinstance(expr, IfElse) and expr.else_ is None else None
+    body = expr.then if cond is not None else expr
+    if not (isinstance(body, BoolOp) and body.op == "and"):
+        return [rule]
+    return [Rule(IfElse(cond, part, None, span=expr.span) if cond is not None else part, span=rule.span)
+            for part in body.operands]
+
+
+def required_order(targets: list[TargetRule]) -> dict[str, set[str]]:
+    """Column -> the columns that must be drawn before it."""
+    before: dict[str, set[str]] = {}
+    for t in targets:
+        before.setdefault(t.target, set()).update(t.inputs)
+    return before
+
+
+def _ordering_cycles(targets: list[TargetRule]) -> list[Diagnostic]:
+    import networkx as nx
+
+    graph = nx.DiGraph((i, t.target) for t in targets for i in t.inputs)
+    try:
+        cycle = nx.find_cycle(graph)
+    except nx.NetworkXNoCycle:
+        return []
+    columns = [a for a, _ in cycle]
+    involved = [t for t in targets if t.target in columns and set(t.inputs) & set(columns)]
+    return [Diagnostic("E0303", f"rules need '{t.target}' drawn after {sorted(set(t.inputs) & set(columns))}, "
+                                f"and other rules need the reverse (cycle {' -> '.join(columns + columns[:1])})",
+                       t.rule.span, help="write the rule the other way round (the restricted column is the "
+                                         "first column of the consequent)") for t in involved]
+
+
+def _unsupported(statement: Any, derived: set[str] | None = None) -> Diagnostic:
+    what = {Combine: "fixed combinations ('combine')", Entity: "entity groups"}.get(type(statement))
+    if what is None:
+        what = (f"rules on derived columns ({', '.join(sorted(derived))})" if derived else
+                "this rule's shape (a numeric column must stand alone on one side of each comparison)")
+    return Diagnostic("E0301", f"{what} cannot be enforced by construction yet", statement.span,
+                      help="remove the statement, or validate the output with 'bayes-synth check'; "
+                           "enforcement of these rules is planned (see docs/dsl.md)")
+
+
+def _fold(rule: Rule, kinds: Mapping[str, str]) -> tuple[str, dict[str, Any]] | None:
+    """A rule on one column against constants, as facts about that column (or None)."""
+    e = rule.expr
+    if isinstance(e, IsNull) and isinstance(e.operand, Name) and e.negated:
+        return e.operand.name, {"nullable": False}
+    if isinstance(e, InList) and isinstance(e.operand, Name) and not e.negated:
+        return e.operand.name, {"categories": [v.value for v in e.values]}
+    if isinstance(e, Between) and isinstance(e.operand, Name) and not e.negated \
+            and isinstance(e.low, Literal) and isinstance(e.high, Literal):
+        return e.operand.name, {"min": e.low.value, "max": e.high.value}
+    if isinstance(e, Compare) and len(e.ops) == 1:
+        left, right = e.operands
+        op = e.ops[0]
+        if isinstance(right, Name) and isinstance(left, Literal):
+            left, right, op = right, left, _FLIP[op]
+        if isinstance(left, Name) and isinstance(right, Literal) and op in ("<", "<=", ">", ">=", "=="):
+            return left.name, _bound(op, right.value, kinds.get(left.name))
+    return None
+
+
+def _bound(op: str, value: Any, kind: str | None) -> dict[str, Any]:
+    """``column op value`` as a min or max; strict bounds move to the next representable value."""
+    if op == "==":
+        numeric = kind in ("integer", "float", "date", "datetime")
+        return {"min": value, "max": value} if numeric else {"categories": [value]}
+    if op in ("<", ">"):
+        value = _step(value, kind, -1 if op == "<" else 1)
+    return {"max": value} if op in ("<", "<=") else {"min": value}
+
+
+def _step(value: Any, kind: str | None, direction: int) -> Any:
+    """The next value of the column's kind past ``value`` (for strict comparisons)."""
+    if kind == "integer" and isinstance(value, int | float):
+        return math.ceil(value) - 1 if direction < 0 else math.floor(value) + 1
+    if kind == "float" and isinstance(value, int | float):
+        return math.nextafter(value, direction * math.inf)
+    if kind in ("date", "datetime") and isinstance(value, str):
+        import pandas as pd
+
+        delta = pd.Timedelta(days=1) if kind == "date" else pd.Timedelta(seconds=1)
+        moved = pd.Timestamp(value) + direction * delta
+        return moved.date().isoformat() if kind == "date" else moved.isoformat()
+    return value
+
+
+def _merge(facts: dict[str, Any], new: dict[str, Any], rule: Rule) -> list[Diagnostic]:
+    """Intersect a rule's facts with a column's declared ones; an empty result is an error."""
+    if "nullable" in new:
+        facts["nullable"] = False
+    if "categories" in new:
+        have = facts.get("categories")
+        facts["categories"] = [c for c in (have if have is not None else new["categories"])
+                               if c in new["categories"]]
+        if not facts["categories"]:
+            return [Diagnostic("E0302", "no value of the column can satisfy this rule", rule.span,
+                               help="the rule excludes every declared category")]
+    for key, pick in (("min", max), ("max", min)):
+        if key in new:
+            facts[key] = new[key] if facts.get(key) is None else pick(facts[key], new[key])
+    if facts.get("min") is not None and facts.get("max") is not None and facts["min"] > facts["max"]:
+        return [Diagnostic("E0302", f"no value of the column can satisfy this rule: it needs "
+                                    f"{facts['min']!r} <= value <= {facts['max']!r}", rule.span,
+                           help="the rule contradicts the column's bounds or another rule")]
+    return []
