@@ -54,13 +54,17 @@ class Synthesizer:
 
     Parameters
     ----------
-    epsilon : float
+    epsilon : float, optional
         Total privacy budget, in (0, inf]. ``float('inf')`` is the explicit no-noise mode; the model
-        is then stamped "not DP".
-    delta : float
-        Only needed to discover undeclared category sets (DP partition selection). Default 0.
+        is then stamped "not DP". None: the constraints file's ``privacy epsilon``, else 1.0.
+    delta : float, optional
+        Only needed to discover undeclared category sets (DP partition selection). None: the
+        constraints file's, else 0.
     schema : dict or Schema, optional
         Declared public facts per column (see :mod:`bayes_synth.schema`); declared facts cost no budget.
+    constraints : str, Path or RuleSet, optional
+        A constraints file (``.bsc``), its text, or parsed rules: declarations, derived columns and
+        rules that every sampled row obeys (docs/dsl.md).
     max_parents : int, optional
         Most parents per column; chosen from the (noisy) row count, budget and domain sizes if None.
     n_bins : int, optional
