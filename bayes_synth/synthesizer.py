@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+import os
 import warnings
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -47,6 +49,7 @@ from bayes_synth.structure import auto_max_parents, learn_structure
 
 DEFAULT_BINS = 16
 SAMPLE_CHUNK = 250000
+_WORKERS = min(4, os.cpu_count() or 1)
 
 
 class Synthesizer:
@@ -208,21 +211,26 @@ class Synthesizer:
         model = self._fitted()
         if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 0:
             raise ParameterError(f"The 'n' parameter must be a non-negative integer; got {n!r}.")
-        rng = np.random.default_rng(random_state)
         rules = self._compiled_rules(model)
         if conditions and rules.targets:
             raise SamplingError("Conditional sampling of a model fitted with rules between columns is not "
                                 "supported yet; sample without 'conditions' and filter, or fit without those rules.")
         fixed_values = _condition_values(model, conditions or {}, int(n))
-        parts = []
         aliases = [alias_tables(t) for t in model.tables]
-        with _progress(self.progress, int(n), "sample") as bar:
-            for start in range(0, int(n), SAMPLE_CHUNK) or [0]:
-                size = min(SAMPLE_CHUNK, int(n) - start)
-                parts.append(_sample_chunk(model, size, rng, {k: v[start:start + size]
-                                                              for k, v in fixed_values.items()}, aliases, rules))
-                if bar:
-                    bar(size)
+        starts = list(range(0, int(n), SAMPLE_CHUNK)) or [0]
+        # one random stream per chunk: the rows do not depend on how chunks are scheduled
+        streams = np.random.SeedSequence(random_state).spawn(len(starts))
+
+        def chunk(i: int) -> pd.DataFrame:
+            start, size = starts[i], min(SAMPLE_CHUNK, int(n) - starts[i])
+            part = _sample_chunk(model, size, np.random.default_rng(streams[i]),
+                                 {k: v[start:start + size] for k, v in fixed_values.items()}, aliases, rules)
+            if bar:
+                bar(size)
+            return part
+
+        with _progress(self.progress, int(n), "sample") as bar, ThreadPoolExecutor(_WORKERS) as pool:
+            parts = list(pool.map(chunk, range(len(starts))))  # numpy releases the GIL in its loops
         out = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
         return add_derived(out, rules.derives, model.settings.get("output_columns")) if rules.derives else out
 
