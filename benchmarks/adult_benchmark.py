@@ -222,9 +222,26 @@ def split(df):
 
 
 def maxrss_mb(who=resource.RUSAGE_SELF) -> float:
-    """ru_maxrss in MiB (Linux reports KiB)."""
+    """ru_maxrss in MiB (Linux reports KiB, macOS bytes)."""
     kb = resource.getrusage(who).ru_maxrss
     return kb / 1024.0 if sys.platform != "darwin" else kb / 1024.0 / 1024.0
+
+
+def peak_rss_mb() -> float:
+    """This process's own peak RSS in MiB: VmHWM from /proc/self/status where Linux has it.
+
+    Not ``getrusage(RUSAGE_SELF).ru_maxrss``: on Linux that value survives fork+exec, so a worker
+    spawned by a parent holding N MB reports at least N MB (checked: a parent holding 1.5 GB
+    spawning a bare interpreter reads 1,553 MB from ru_maxrss, 13 MB from VmHWM). VmHWM belongs to
+    the process's own address space, which exec creates fresh.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
+    return maxrss_mb(resource.RUSAGE_SELF)
 
 
 # =============================================================================================
@@ -275,10 +292,15 @@ def bayes_synth_adapter(train_path: str, schema: dict, seed: int):
 
 
 def worker_bayes_synth(args, result: dict) -> object:
+    import numpy  # noqa: F401
+    import pandas  # noqa: F401
+
     import bayes_synth
+    from bayes_synth import Synthesizer  # noqa: F401  (the package imports lazily)
 
     result["version"] = getattr(bayes_synth, "__version__", "unknown")
-    result["import_rss_mb"] = maxrss_mb()
+    result["import_rss_mb"] = peak_rss_mb()
+    result["source"] = git_revision()
     schema, source = load_schema()
     result["schema"] = source
     train, fit, sample = bayes_synth_adapter(args.train, schema, args.seed)
@@ -350,7 +372,7 @@ def worker_datasynthesizer(args, result: dict):
     from DataSynthesizer.DataGenerator import DataGenerator
 
     result["version"] = getattr(DataSynthesizer, "__version__", "unknown")
-    result["import_rss_mb"] = maxrss_mb()
+    result["import_rss_mb"] = peak_rss_mb()
     work = Path(args.workdir)
     header = list(pd.read_csv(args.train, nrows=0).columns)
     datatype = {c: ("Integer" if c in NUMERIC else "String") for c in header}
@@ -412,6 +434,36 @@ class PgmpyModel:
     def __init__(self, seed: int):
         self.seed = seed
 
+    @staticmethod
+    def api():
+        """(structure search: data -> DAG, parameter estimator, model class, description)."""
+        from pgmpy.models import DiscreteBayesianNetwork
+
+        try:  # pgmpy >= 1.1: sklearn-style causal_discovery API
+            from pgmpy.causal_discovery import HillClimbSearch
+            from pgmpy.parameter_estimator import DiscreteMLE
+
+            def search(data):
+                est = HillClimbSearch(scoring_method="bic-d", return_type="dag", show_progress=False)
+                return est.fit(data).causal_graph_
+
+            label = (
+                "`pgmpy.causal_discovery.HillClimbSearch(scoring_method='bic-d', return_type='dag').fit(data)` "
+                "(BIC, no in-degree cap), parameters by `DiscreteBayesianNetwork.fit(data, estimator=DiscreteMLE())`"
+            )
+            return search, DiscreteMLE(), DiscreteBayesianNetwork, label
+        except ImportError:  # pgmpy 1.0
+            from pgmpy.estimators import HillClimbSearch, MaximumLikelihoodEstimator
+
+            def search(data):
+                return HillClimbSearch(data).estimate(scoring_method="bic-d", show_progress=False)
+
+            label = (
+                "`pgmpy.estimators.HillClimbSearch(data).estimate(scoring_method='bic-d')` (BIC, no in-degree "
+                "cap), parameters by `DiscreteBayesianNetwork.fit(data, estimator=MaximumLikelihoodEstimator)`"
+            )
+            return search, MaximumLikelihoodEstimator, DiscreteBayesianNetwork, label
+
     def fit(self, train):
         import metrics
         import numpy as np
@@ -432,18 +484,8 @@ class PgmpyModel:
                 states[c] = metrics.to_text(train[c])
                 states[c][states[c] == metrics.MISSING_TOKEN] = self.MISSING
         data = pd.DataFrame(states).astype("category")
-        try:  # pgmpy >= 1.1: sklearn-style causal_discovery API
-            from pgmpy.causal_discovery import HillClimbSearch
-            from pgmpy.parameter_estimator import DiscreteMLE
-
-            search = HillClimbSearch(scoring_method="bic-d", return_type="dag", show_progress=False)
-            dag = search.fit(data).causal_graph_
-            estimator = DiscreteMLE()
-        except ImportError:  # pgmpy 1.0
-            from pgmpy.estimators import HillClimbSearch, MaximumLikelihoodEstimator
-
-            dag = HillClimbSearch(data).estimate(scoring_method="bic-d", show_progress=False)
-            estimator = MaximumLikelihoodEstimator
+        search, estimator, _ = self.api()[:3]
+        dag = search(data)
         model = DiscreteBayesianNetwork(dag.edges())
         model.add_nodes_from(self.columns)
         model.fit(data, estimator=estimator)
@@ -486,7 +528,8 @@ def worker_pgmpy(args, result: dict):
     import pgmpy
 
     result["version"] = getattr(pgmpy, "__version__", "unknown")
-    result["import_rss_mb"] = maxrss_mb()
+    result["api"] = PgmpyModel.api()[3]
+    result["import_rss_mb"] = peak_rss_mb()
     train = pd.read_csv(args.train, dtype=str, keep_default_na=False)
     t0 = time.perf_counter()
     model = PgmpyModel(args.seed).fit(train)
@@ -545,7 +588,9 @@ def run_worker(args) -> int:
     out_json = Path(args.workdir) / f"{args.worker}_{args.seed}.json"
     try:
         score = WORKERS[args.worker](args, result)
-        result["peak_rss_self_mb"] = maxrss_mb(resource.RUSAGE_SELF)
+        result["peak_rss_self_mb"] = peak_rss_mb()
+        # Children (DataSynthesizer's multiprocessing pool) were forked from this worker, so their
+        # ru_maxrss carries nothing from the orchestrating parent.
         result["peak_rss_children_mb"] = maxrss_mb(resource.RUSAGE_CHILDREN)
         if score is not None:
             score_path = Path(args.workdir) / f"{args.worker}_{args.seed}_score.csv"
@@ -674,9 +719,27 @@ def machine_facts() -> list[str]:
     ]
 
 
+def git_revision() -> str:
+    """Read-only look at the checkout the benchmark ran from (commit, and whether it was modified)."""
+    try:
+        head = subprocess.run(
+            ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no", "--", "bayes_synth"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown (not a git checkout)"
+    return f"git `{head}`" + (" with uncommitted changes under `bayes_synth/`" if dirty else " (clean)")
+
+
 def build_markdown(args, command, started, finished, methods, refs, notes, schema_source, probe=None) -> str:
     lines: list[str] = []
     add = lines.append
+    pgmpy_api = next((r["api"] for r in methods.get("pgmpy", []) if r.get("api")), "(pgmpy not run)")
     add("# Benchmark: bayes_synth vs DataSynthesizer (PrivBayes) vs pgmpy on UCI Adult")
     add("")
     add(
@@ -686,6 +749,11 @@ def build_markdown(args, command, started, finished, methods, refs, notes, schem
     add("")
     add(f"- Command: `{command}`")
     add(f"- Started {started} UTC, finished {finished} UTC")
+    sources = list(dict.fromkeys(r["source"] for r in methods.get("bayes_synth", []) if r.get("source")))
+    if len(sources) > 1:
+        add(f"- bayes_synth source CHANGED during the run; seen by its workers: {'; '.join(sources)}")
+    elif sources:
+        add(f"- bayes_synth source (read by each bayes_synth worker as it started): {sources[0]}")
     data = Path(args.data).resolve()
     data_label = data.relative_to(ROOT) if data.is_relative_to(ROOT) else data
     add(
@@ -786,8 +854,7 @@ def build_markdown(args, command, started, finished, methods, refs, notes, schem
     add(
         "- **pgmpy** (no privacy): numeric columns cut into 20 equal-frequency bins of the train data "
         "(`np.quantile` edges, deduplicated), `?` kept as a state; structure by "
-        "`HillClimbSearch(data).estimate(scoring_method='bic-d')` (BIC, no in-degree cap), parameters by "
-        "`MaximumLikelihoodEstimator`, sampling by `DiscreteBayesianNetwork.simulate` (forward sampling); "
+        f"{pgmpy_api}, sampling by `DiscreteBayesianNetwork.simulate` (forward sampling); "
         "numeric bins decoded by a uniform draw of an integer inside the bin. Its bins coincide with the "
         "scoring bins, so its numeric marginals lose nothing at decoding time under this metric (an "
         "advantage); it also sees the data without noise. "
@@ -820,10 +887,14 @@ def build_markdown(args, command, started, finished, methods, refs, notes, schem
         "ordinal-encoded on the training rows (missing is a category; unknown at test time -> NaN)."
     )
     add(
-        "- Peak RSS: each method runs in a fresh Python process; the figure is max(ru_maxrss of that "
-        "process, ru_maxrss of its children) at its end (children: DataSynthesizer's multiprocessing "
-        "pool). The baseline in brackets is ru_maxrss right after importing numpy, pandas and the "
-        "method's library, before reading any data. Scoring happens in the parent, outside these figures."
+        "- Peak RSS: each method runs in a fresh Python process (one at a time); the figure is "
+        "max(that process's own peak RSS, `getrusage(RUSAGE_CHILDREN).ru_maxrss` of its children) at its "
+        "end; the children are DataSynthesizer's multiprocessing pool. The process's own peak is `VmHWM` "
+        "from `/proc/self/status`, not `getrusage(RUSAGE_SELF).ru_maxrss`: on Linux the latter carries "
+        "over the RSS of the parent that spawned the process (fork+exec), so it would report the "
+        "orchestrator's size. The baseline in brackets is the same measure right after importing numpy, "
+        "pandas and the method's library, before reading any data. Scoring happens in the parent, "
+        "outside these figures."
     )
     add("")
     add("## DataSynthesizer workarounds (numpy 2 / pandas 3)")
