@@ -114,20 +114,8 @@ class Synthesizer:
             raise IngestError("The table has no rows; there is nothing to learn from.")
         struct_rng, noise_state = self._random_streams()
         ledger = Ledger(eps, delta)
-        inferred = tuple(name for name, spec in schema.items() if "kind" not in spec.declared)
-        if inferred:
-            ledger.charge("metadata", inferred, "none (assumed public)", 0, Fraction(0),
-                          note="column kinds inferred from the values: treated as public, not protected")
-        if report.dtype_from_frame:
-            ledger.charge("metadata", tuple(report.dtype_from_frame), "none (assumed public)", 0, Fraction(0),
-                          note="output dtypes (and non-nullability of int/bool columns) taken from the input "
-                               "frame's dtypes: treated as public schema, not protected")
-        numeric = [s for s in schema.values() if s.is_numeric]
-        budget = plan_budget(
-            eps, delta, n_columns=len(schema),
-            n_bounds=sum(not s.has_bounds for s in numeric),
-            n_categories=sum(s.kind == "categorical" and s.categories is None for s in schema.values()),
-            n_numeric=len(numeric))
+        _charge_metadata(ledger, schema, report)
+        budget = _budget_plan(schema, eps, delta)
         n_hat = noisy_row_count(len(frame), budget, ledger, noise_state)
         bins = self.n_bins or DEFAULT_BINS
         codecs = {name: build_codec(spec, frame[name], budget, ledger, noise_state, bins, n_hat)
@@ -278,6 +266,28 @@ def load_model(path: str | Path) -> Synthesizer:
     except DSLError as exc:
         raise ModelFormatError(f"{path}: $.rules.source does not check against the model:\n{exc}") from None
     return synth
+
+
+def _charge_metadata(ledger: Ledger, schema: Schema, report: IngestReport) -> None:
+    """Ledger the schema facts taken from the input rather than declared (assumed public)."""
+    inferred = tuple(name for name, spec in schema.items() if "kind" not in spec.declared)
+    if inferred:
+        ledger.charge("metadata", inferred, "none (assumed public)", 0, Fraction(0),
+                      note="column kinds inferred from the values: treated as public, not protected")
+    if report.dtype_from_frame:
+        ledger.charge("metadata", tuple(report.dtype_from_frame), "none (assumed public)", 0, Fraction(0),
+                      note="output dtypes (and non-nullability of int/bool columns) taken from the input "
+                           "frame's dtypes: treated as public schema, not protected")
+
+
+def _budget_plan(schema: Schema, eps: float, delta: float):
+    """The budget split for this schema: which facts must still be learned decides the steps."""
+    numeric = [s for s in schema.values() if s.is_numeric]
+    return plan_budget(
+        eps, delta, n_columns=len(schema),
+        n_bounds=sum(not s.has_bounds for s in numeric),
+        n_categories=sum(s.kind == "categorical" and s.categories is None for s in schema.values()),
+        n_numeric=len(numeric))
 
 
 def _condition_values(model: Model, conditions: Mapping[str, Any], n: int) -> dict[str, pd.Series]:

@@ -641,6 +641,7 @@ def spawn(method: str, seed: int, args, workdir: Path, train_csv: Path, log) -> 
         res = {"method": method, "seed": seed, "ok": False, "error": f"worker exited {proc.returncode}"}
     res["wall_s"] = wall
     res["load_before"] = load
+    res["load_after"] = os.getloadavg()[0]
     if not res.get("ok"):
         tail = (workdir / f"{method}_{seed}.log").read_text()[-2000:]
         print(f"[bench] {method} seed={seed} FAILED: {res.get('error')}\n{tail}", flush=True)
@@ -773,8 +774,9 @@ def build_markdown(args, command, started, finished, methods, refs, notes, schem
     add("")
     lines.extend(machine_facts())
     add(
-        "- Load average before each method's run is logged under *Per-run details*; the machine is "
-        "shared, so timings carry that noise."
+        "- The 1-minute load average before and after each worker is logged under *Per-run details*; "
+        "the benchmark itself keeps one core busy (DataSynthesizer's pool: two), so a load well above that "
+        "means something else shared the machine and the timings carry that noise."
     )
     add("")
     add("## Results")
@@ -858,8 +860,8 @@ def build_markdown(args, command, started, finished, methods, refs, notes, schem
         "numeric bins decoded by a uniform draw of an integer inside the bin. Its bins coincide with the "
         "scoring bins, so its numeric marginals lose nothing at decoding time under this metric (an "
         "advantage); it also sees the data without noise. "
-        f"Run with {args.peer_seeds} seed(s); the structure search is deterministic, the seed only moves "
-        "sampling."
+        f"Run with {args.peer_seeds} seed(s); pgmpy's structure search takes no seed; the seed "
+        "drives `simulate` and the within-bin decoding."
     )
     add(
         "- **real train -> holdout**: the GBM trained on the real train split (the accuracy ceiling). "
@@ -911,7 +913,7 @@ def build_markdown(args, command, started, finished, methods, refs, notes, schem
     add("")
     add(
         "| Method | seed | fit (s) | sample (s) | peak RSS MB | import MB | 1-way TVD | 2-way TVD | GBM acc | "
-        "load avg before | worker wall (s) |"
+        "load avg before / after | worker wall (s) |"
     )
     add("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for name, runs in methods.items():
@@ -919,13 +921,13 @@ def build_markdown(args, command, started, finished, methods, refs, notes, schem
             if not r.get("ok"):
                 add(
                     f"| {name} | {r['seed']} | failed: {r.get('error', '?')} | | | | | | | "
-                    f"{r.get('load_before', 0):.2f} | {r.get('wall_s', 0):.1f} |"
+                    f"{r.get('load_before', 0):.2f} / {r.get('load_after', 0):.2f} | {r.get('wall_s', 0):.1f} |"
                 )
                 continue
             add(
                 f"| {name} | {r['seed']} | {r['fit_s']:.2f} | {r['sample_s']:.2f} | {r['peak_rss_mb']:.0f} | "
                 f"{r['import_rss_mb']:.0f} | {r['tvd_1way']:.4f} | {r['tvd_2way']:.4f} | {r['gbm_acc']:.4f} | "
-                f"{r['load_before']:.2f} | {r['wall_s']:.1f} |"
+                f"{r['load_before']:.2f} / {r['load_after']:.2f} | {r['wall_s']:.1f} |"
             )
     nets = [(n, r) for n, runs in methods.items() for r in runs if r.get("network")]
     if nets:
