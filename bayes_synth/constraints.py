@@ -9,6 +9,7 @@ domains, and derived columns are left out of training. The model keeps the rules
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +20,7 @@ import pandas as pd
 from bayes_synth.dsl import RuleSet, check, load_constraints, parse_constraints, to_source
 from bayes_synth.dsl.compile import schema_from_rules
 from bayes_synth.dsl.lower import lower, required_order
-from bayes_synth.errors import ParameterError
+from bayes_synth.errors import BayesSynthWarning, ParameterError
 from bayes_synth.ingest import infer_spec
 from bayes_synth.schema import Schema
 
@@ -75,6 +76,24 @@ def plan_rules(rules: RuleSet | None, schema: Mapping | Schema | None, frame: pd
     lowered = lower(rules, {n: f for n, f in declared.items() if n not in derived},
                     list(result.derive_order), result.kinds)
     return Plan(lowered.schema, lowered.derives, lowered.privacy, to_source(rules), lowered.targets)
+
+
+def report_broken_rules(plan: Plan, frame: pd.DataFrame):
+    """Count the real rows that break each rule (a warning with counts, never values); None without rules.
+
+    Such rows are still learned from; sampling enforces the rules whatever the data says.
+    """
+    if plan.source is None:
+        return None
+    from bayes_synth.dsl.evaluate import check_table
+
+    rules = parse_constraints(plan.source, filename="<rules>")
+    report = check_table(RuleSet(rules.rules, rules.sources), frame)
+    broken = report.lines()
+    if broken:
+        warnings.warn("Rows of the training data break the rules (they are still learned from; every "
+                      "sampled row obeys the rules):\n  " + "\n  ".join(broken), BayesSynthWarning, stacklevel=3)
+    return report
 
 
 def add_derived(frame: pd.DataFrame, derives: Mapping[str, Any], columns: list[str] | None = None) -> pd.DataFrame:

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from bayes_synth import __version__
-from bayes_synth.constraints import Plan, add_derived, from_source, load_rules, plan_rules
+from bayes_synth.constraints import Plan, add_derived, from_source, load_rules, plan_rules, report_broken_rules
 from bayes_synth.draws import alias_tables
 from bayes_synth.dsl.enforce import Axis
 from bayes_synth.encode import CategoricalCodec, encode_frame
@@ -110,6 +110,7 @@ class Synthesizer:
         train = raw.drop(columns=[c for c in plan.derives if c in raw.columns])
         frame, schema, report = prepare(train, plan.declared)
         self.ingest_report_ = report
+        self.rule_report_ = report_broken_rules(plan, frame)
         if len(frame) == 0:
             raise IngestError("The table has no rows; there is nothing to learn from.")
         struct_rng, noise_state = self._random_streams()
