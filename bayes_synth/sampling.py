@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from bayes_synth.draws import alias_tables, draw_rows  # noqa: F401  (draw_rows is part of this module's API)
+from bayes_synth.draws import draw_rows
 from bayes_synth.errors import SamplingError
 
 MAX_POSTERIOR_CELLS = 5_000_000

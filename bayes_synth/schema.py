@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -265,18 +265,3 @@ def is_integral(values: np.ndarray) -> bool:
     """True when every finite value in a float array is a whole number."""
     finite = values[np.isfinite(values)]
     return bool(np.all(finite == np.round(finite)))
-
-
-def merge(declared: Schema, inferred: Schema) -> Schema:
-    """Declared facts win; inferred ones fill the gaps (and are not marked declared)."""
-    out = []
-    for name, inf in inferred.items():
-        dec = declared.get(name)
-        if dec is None:
-            out.append(inf)
-            continue
-        if dec.kind != inf.kind and "kind" in dec.declared:
-            out.append(replace(dec, dtype=dec.dtype or None))
-        else:
-            out.append(replace(dec, dtype=dec.dtype or inf.dtype))
-    return Schema(out)
