@@ -34,6 +34,7 @@ class Plan:
     privacy: dict[str, Any] = field(default_factory=dict)
     source: str | None = None
     targets: list[Any] = field(default_factory=list)  # rules the sampler enforces while drawing
+    rules: RuleSet | None = None  # as written by the user (their files and lines), for reports
 
     def before(self, columns: list[str]) -> dict[int, set[int]]:
         """Required orderings for structure learning, as column indices."""
@@ -75,7 +76,7 @@ def plan_rules(rules: RuleSet | None, schema: Mapping | Schema | None, frame: pd
     result.raise_for_errors()
     lowered = lower(rules, {n: f for n, f in declared.items() if n not in derived},
                     list(result.derive_order), result.kinds)
-    return Plan(lowered.schema, lowered.derives, lowered.privacy, to_source(rules), lowered.targets)
+    return Plan(lowered.schema, lowered.derives, lowered.privacy, to_source(rules), lowered.targets, rules)
 
 
 def report_broken_rules(plan: Plan, frame: pd.DataFrame):
@@ -83,12 +84,11 @@ def report_broken_rules(plan: Plan, frame: pd.DataFrame):
 
     Such rows are still learned from; sampling enforces the rules whatever the data says.
     """
-    if plan.source is None:
+    if plan.rules is None:
         return None
     from bayes_synth.dsl.evaluate import check_table
 
-    rules = parse_constraints(plan.source, filename="<rules>")
-    report = check_table(RuleSet(rules.rules, rules.sources), frame)
+    report = check_table(RuleSet(plan.rules.rules, plan.rules.sources), frame)
     broken = report.lines()
     if broken:
         warnings.warn("Rows of the training data break the rules (they are still learned from; every "

@@ -38,6 +38,12 @@ def _error(code: str, message: str, span: ast.Span | None, help: str = "", label
     return Diagnostic(code, message, span, help, label)
 
 
+def twice(name: str, verb: str, first, span, help: str) -> Diagnostic:
+    """E0205: a column declared or derived a second time (pointing at the second, naming the first)."""
+    where = f" (first on line {first.line})" if first else ""
+    return Diagnostic("E0205", f"column '{name}' is {verb} twice{where}", span, help=help)
+
+
 def check_columns(columns: Sequence[ast.Column]) -> list[Diagnostic]:
     """Every problem of the column declarations, in file order.
 
@@ -48,10 +54,8 @@ def check_columns(columns: Sequence[ast.Column]) -> list[Diagnostic]:
     seen: dict[str, ast.Column] = {}
     for column in columns:
         if column.name in seen:
-            first = seen[column.name].name_span
-            where = f" (first on line {first.line})" if first else ""
-            out.append(_error("E0205", f"column '{column.name}' is declared twice{where}", column.name_span,
-                              help="merge the two declarations into one"))
+            out.append(twice(column.name, "declared", seen[column.name].name_span, column.name_span,
+                             "merge the two declarations into one"))
         seen.setdefault(column.name, column)
         out.extend(check_column(column))
     return out

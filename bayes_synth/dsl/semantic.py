@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bayes_synth.dsl import ast
-from bayes_synth.dsl.declcheck import KINDS, check_columns
+from bayes_synth.dsl.declcheck import KINDS, check_columns, twice
 from bayes_synth.dsl.diagnostics import Diagnostic, did_you_mean, semantic_error
 from bayes_synth.dsl.exprtypes import TypeChecker
 from bayes_synth.dsl.functions import KIND_TYPES, unify
@@ -97,10 +97,7 @@ def _unique_derives(derives: tuple[ast.Derive, ...], out: list[Diagnostic]) -> d
     seen: dict[str, ast.Derive] = {}
     for d in derives:
         if d.name in seen:
-            first = seen[d.name].name_span
-            where = f" (first on line {first.line})" if first else ""
-            out.append(Diagnostic("E0205", f"column '{d.name}' is derived twice{where}", d.name_span,
-                                  help="keep one formula per column"))
+            out.append(twice(d.name, "derived", seen[d.name].name_span, d.name_span, "keep one formula per column"))
         else:
             seen[d.name] = d
     return seen
