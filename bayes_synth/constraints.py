@@ -35,11 +35,13 @@ class Plan:
     source: str | None = None
     targets: list[Any] = field(default_factory=list)  # rules the sampler enforces while drawing
     rules: RuleSet | None = None  # as written by the user (their files and lines), for reports
+    combines: list[Any] = field(default_factory=list)  # CombineGroup: fixed combinations (tuples learned at fit)
 
     def before(self, columns: list[str]) -> dict[int, set[int]]:
-        """Required orderings for structure learning, as column indices."""
+        """Required orderings for structure learning, as column indices (rules' and combines')."""
+        orderings = list(self.targets) + [o for g in self.combines for o in g.orderings()]
         return {columns.index(t): {columns.index(i) for i in inputs}
-                for t, inputs in required_order(self.targets).items()}
+                for t, inputs in required_order(orderings).items()}
 
 
 def load_rules(constraints: Any) -> RuleSet | None:
@@ -76,7 +78,8 @@ def plan_rules(rules: RuleSet | None, schema: Mapping | Schema | None, frame: pd
     result.raise_for_errors()
     lowered = lower(rules, {n: f for n, f in declared.items() if n not in derived},
                     list(result.derive_order), result.kinds)
-    return Plan(lowered.schema, lowered.derives, lowered.privacy, to_source(rules), lowered.targets, rules)
+    return Plan(lowered.schema, lowered.derives, lowered.privacy, to_source(rules), lowered.targets, rules,
+                lowered.combines)
 
 
 def report_broken_rules(plan: Plan, frame: pd.DataFrame):
@@ -109,11 +112,14 @@ def add_derived(frame: pd.DataFrame, derives: Mapping[str, Any], columns: list[s
 
 
 def from_source(source: str | None, kinds: Mapping[str, str]) -> Plan:
-    """Re-read a model's rules source (no files needed): derived formulas and enforced rules."""
+    """Re-read a model's rules source (no files needed): derived formulas, enforced rules, combine groups.
+
+    The combine groups carry no tuples: those are in the model (see ``Synthesizer._compiled_rules``).
+    """
     if not source:
         return Plan({})
     rules = parse_constraints(source, filename="<model rules>")
     result = check(rules, dict(kinds))
     result.raise_for_errors()
     lowered = lower(rules, {}, list(result.derive_order), result.kinds)
-    return Plan({}, lowered.derives, lowered.privacy, source, lowered.targets)
+    return Plan({}, lowered.derives, lowered.privacy, source, lowered.targets, combines=lowered.combines)

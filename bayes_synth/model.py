@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from bayes_synth.combinations import Combination
 from bayes_synth.encode import Codec
 from bayes_synth.errors import ParameterError
 from bayes_synth.privacy.ledger import Ledger
@@ -25,6 +26,7 @@ class Model:
 
     ``parents_idx[i]`` lists column ``i``'s parents (column indices); ``tables[i]`` has shape
     (number of parent configurations, size of column ``i``), parent configurations in C order.
+    ``combinations`` holds, for each ``combine`` statement of the rules, the value tuples kept under DP.
     """
 
     schema: Schema
@@ -35,6 +37,7 @@ class Model:
     ledger: Ledger
     settings: dict[str, Any] = field(default_factory=dict)
     rules_source: str | None = None  # the constraints the model was fitted with (includes expanded)
+    combinations: list[Combination] = field(default_factory=list)  # kept tuples of each 'combine' (DP)
 
     @property
     def columns(self) -> list[str]:

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from bayes_synth.combinations import combinations_from_json
 from bayes_synth.encode import CategoricalCodec, codec_from_dict
 from bayes_synth.errors import BayesSynthError, ModelFormatError
 from bayes_synth.io import atomic_write_text
@@ -29,7 +30,7 @@ ROW_TOLERANCE = 1e-9
 def model_to_dict(model: Model) -> dict[str, Any]:
     """The plain-data form of a model."""
     names = model.columns
-    return {
+    out = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "schema": [{"name": name, **spec} for name, spec in model.schema.to_dict().items()],
@@ -43,6 +44,9 @@ def model_to_dict(model: Model) -> dict[str, Any]:
         "settings": model.settings,
         "rules": {"source": model.rules_source} if model.rules_source else None,
     }
+    if model.combinations:  # optional: files without combine statements (and older files) lack the key
+        out["combinations"] = [c.to_dict() for c in model.combinations]
+    return out
 
 
 def save_model(model: Model, path: str | Path, *, force: bool = False, inputs=()) -> Path:
@@ -85,6 +89,8 @@ def model_from_dict(data: Any, source: str = "model") -> Model:
             _check_codec(schema[name], codecs[name], problems)
     order, parents = _structure(data.get("structure"), names, problems)
     tables = _tables(data.get("tables"), names, codecs, parents, problems)
+    combinations = combinations_from_json(data.get("combinations"), codecs, problems) \
+        if list(schema) == names else []
     _check_ledger(ledger, problems)
     if problems:
         raise ModelFormatError(f"{source} is not a valid model file:\n" + "\n".join(f"  - {p}" for p in problems))
@@ -92,7 +98,7 @@ def model_from_dict(data: Any, source: str = "model") -> Model:
     rules = data.get("rules")
     if rules is not None and not (isinstance(rules, dict) and isinstance(rules.get("source"), str)):
         raise ModelFormatError(f"{source}: $.rules must be null or an object with the rules' 'source' text.")
-    return Model(schema, codecs, order, parents, tables, ledger, settings, rules and rules["source"])
+    return Model(schema, codecs, order, parents, tables, ledger, settings, rules and rules["source"], combinations)
 
 
 def _list(data: dict, key: str) -> list:

@@ -12,6 +12,7 @@ import os
 import warnings
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from bayes_synth import __version__
+from bayes_synth.combinations import Combination, compile_combinations, learn_combinations
 from bayes_synth.constraints import Plan, add_derived, from_source, load_rules, plan_rules, report_broken_rules
 from bayes_synth.draws import alias_tables
 from bayes_synth.dsl.enforce import Axis
@@ -44,6 +46,7 @@ from bayes_synth.privacy.discovery import build_codec, noisy_row_count
 from bayes_synth.privacy.ledger import Ledger, check_delta, check_epsilon
 from bayes_synth.privacy.plan import plan_budget
 from bayes_synth.sampling import ancestral_sample
+from bayes_synth.satisfiable import require_satisfiable
 from bayes_synth.schema import Schema
 from bayes_synth.structure import auto_max_parents, learn_structure
 
@@ -116,12 +119,16 @@ class Synthesizer:
         struct_rng, noise_state = self._random_streams()
         ledger = Ledger(eps, delta)
         _charge_metadata(ledger, schema, report)
-        budget = _budget_plan(schema, eps, delta)
+        budget = _budget_plan(schema, eps, delta, len(plan.combines))
         n_hat = noisy_row_count(len(frame), budget, ledger, noise_state)
         bins = self.n_bins or DEFAULT_BINS
         codecs = {name: build_codec(spec, frame[name], budget, ledger, noise_state, bins, n_hat)
                   for name, spec in schema.items()}
         codes = encode_frame(frame, codecs)
+        combinations = learn_combinations(plan.combines, frame[(codes >= 0).all(axis=1)], codecs,
+                                          budget.combinations, ledger, noise_state)
+        plan = _with_combinations(plan, combinations, codecs)
+        require_satisfiable(plan.targets, codecs, _axes(schema), plan.rules.sources if plan.rules else None)
         codes = self._drop_impossible(codes, schema, report)
         source = CountSource(codes, [c.size for c in codecs.values()], list(codecs))
         queries = PrivateQueries(source, ledger, noise_state)
@@ -133,7 +140,8 @@ class Synthesizer:
             tables = learn_tables(queries, network, budget.counts * len(codecs), n_hat, bar)
         settings = self._settings(eps, delta, k, bins, n_hat, budget)
         settings["output_columns"] = list(raw.columns) + [c for c in plan.derives if c not in raw.columns]
-        self.model_ = Model(schema, codecs, network.order, network.parents, tables, ledger, settings, plan.source)
+        self.model_ = Model(schema, codecs, network.order, network.parents, tables, ledger, settings, plan.source,
+                            combinations)
         self._rules = plan
         self.ledger_ = ledger
         return self
@@ -224,9 +232,13 @@ class Synthesizer:
         return add_derived(out, rules.derives, model.settings.get("output_columns")) if rules.derives else out
 
     def _compiled_rules(self, model: Model) -> Plan:
-        """The model's derived formulas and enforced rules, compiled once from its rules source."""
+        """The model's derived formulas and enforced rules, compiled once from its rules source.
+
+        The rules of ``combine`` statements come from the tuples stored in the model (learned at fit).
+        """
         if getattr(self, "_rules", None) is None:
-            self._rules = from_source(model.rules_source, {n: s.kind for n, s in model.schema.items()})
+            plan = from_source(model.rules_source, {n: s.kind for n, s in model.schema.items()})
+            self._rules = _stored_combinations(plan, model)
         return self._rules
 
     def save(self, path: str | Path, *, force: bool = False, inputs=()) -> Path:
@@ -266,7 +278,37 @@ def load_model(path: str | Path) -> Synthesizer:
         synth._compiled_rules(model)
     except DSLError as exc:
         raise ModelFormatError(f"{path}: $.rules.source does not check against the model:\n{exc}") from None
+    except ModelFormatError as exc:
+        raise ModelFormatError(f"{path}: {exc}") from None
     return synth
+
+
+def _with_combinations(plan: Plan, combinations: list[Combination], codecs) -> Plan:
+    """``plan`` with the rules of its ``combine`` statements (from the kept tuples) added to its targets."""
+    if not combinations:
+        return plan
+    return replace(plan, targets=[*plan.targets, *compile_combinations(combinations, codecs, plan.combines)])
+
+
+def _stored_combinations(plan: Plan, model: Model) -> Plan:
+    """Add the stored tuples' rules to a plan re-read from the model's rules; check they belong together."""
+    written = [(g.text, g.columns) for g in plan.combines]
+    stored = [(c.statement, c.columns) for c in model.combinations]
+    if written != stored:
+        raise ModelFormatError(f"$.combinations holds tuples for {[s for s, _ in stored]} (columns "
+                               f"{[list(c) for _, c in stored]}) but the combine statements of $.rules.source "
+                               f"are {[s for s, _ in written]} (columns {[list(c) for _, c in written]})")
+    try:
+        plan = _with_combinations(plan, model.combinations, model.codecs)
+    except ValueError as exc:
+        raise ModelFormatError(f"$.combinations: {exc}") from None
+    position = {model.columns[i]: k for k, i in enumerate(model.order)}
+    for rule in plan.targets:
+        late = [c for c in rule.inputs if c in position and position[c] > position.get(rule.target, -1)]
+        if late:
+            raise ModelFormatError(f"$.structure.order draws '{rule.target}' before {late}, but '{rule.text}' "
+                                   "restricts it given them")
+    return plan
 
 
 def _charge_metadata(ledger: Ledger, schema: Schema, report: IngestReport) -> None:
@@ -281,14 +323,14 @@ def _charge_metadata(ledger: Ledger, schema: Schema, report: IngestReport) -> No
                            "frame's dtypes: treated as public schema, not protected")
 
 
-def _budget_plan(schema: Schema, eps: float, delta: float):
+def _budget_plan(schema: Schema, eps: float, delta: float, n_combines: int = 0):
     """The budget split for this schema: which facts must still be learned decides the steps."""
     numeric = [s for s in schema.values() if s.is_numeric]
     return plan_budget(
         eps, delta, n_columns=len(schema),
         n_bounds=sum(not s.has_bounds for s in numeric),
         n_categories=sum(s.kind == "categorical" and s.categories is None for s in schema.values()),
-        n_numeric=len(numeric))
+        n_numeric=len(numeric), n_combines=n_combines)
 
 
 def _condition_values(model: Model, conditions: Mapping[str, Any], n: int) -> dict[str, pd.Series]:
@@ -317,18 +359,18 @@ def _condition_values(model: Model, conditions: Mapping[str, Any], n: int) -> di
 def _sample_chunk(model: Model, n: int, rng: np.random.Generator, fixed: dict[str, pd.Series],
                   aliases: list | None = None, rules: Plan | None = None) -> pd.DataFrame:
     names = model.columns
+    decoded: dict[str, pd.Series] = {}
     if rules is not None and rules.targets:
         by_target: dict[str, list] = {}
         for t in rules.targets:
             by_target.setdefault(t.target, []).append(t)
-        axes = {name: Axis(spec.kind) for name, spec in model.schema.items() if spec.is_numeric}
-        drawn = sample_with_rules(model.order, model.parents_idx, model.tables, model.codecs, n, rng,
-                                  by_target, axes, aliases)
-        return pd.DataFrame({name: _cast(drawn[name], model.schema[name], bool(drawn[name].isna().any()))
-                             for name in names})
-    fixed_codes = {names.index(k): model.codecs[k].encode(v.reset_index(drop=True)) for k, v in fixed.items()}
-    codes = ancestral_sample(model.order, model.parents_idx, model.tables, model.sizes, n, rng, fixed_codes,
-                             aliases)
+        axes = _axes(model.schema)
+        codes, decoded = sample_with_rules(model.order, model.parents_idx, model.tables, model.codecs, n, rng,
+                                           by_target, axes, aliases)
+    else:
+        fixed_codes = {names.index(k): model.codecs[k].encode(v.reset_index(drop=True)) for k, v in fixed.items()}
+        codes = ancestral_sample(model.order, model.parents_idx, model.tables, model.sizes, n, rng, fixed_codes,
+                                 aliases)
     columns = {}
     for j, (name, codec) in enumerate(model.codecs.items()):
         spec = model.schema[name]
@@ -339,8 +381,13 @@ def _sample_chunk(model: Model, n: int, rng: np.random.Generator, fixed: dict[st
             columns[name] = _strings_from_codes(codec, codes[:, j], spec.dtype)
         else:
             has_na = codec.nullable and bool((codes[:, j] == codec.null_code).any())
-            columns[name] = _cast(codec.decode(codes[:, j], rng), spec, has_na)
+            values = decoded[name] if name in decoded else codec.decode(codes[:, j], rng)
+            columns[name] = _cast(values, spec, has_na)
     return pd.DataFrame(columns)
+
+
+def _axes(schema: Schema) -> dict[str, Axis]:
+    return {name: Axis(spec.kind) for name, spec in schema.items() if spec.is_numeric}
 
 
 def _is_string_dtype(dtype: str | None) -> bool:

@@ -141,7 +141,7 @@ def test_unary_rules_narrow_the_domain(bank):
 
 
 @pytest.mark.parametrize("extra, code", [
-    ("combine product, status", "E0301"),
+    ("combine product, balance", "E0305"),
     ("entity person(status, product)", "E0301"),
     ("rule balance * interest_rate <= 100", "E0301"),
     ("rule interest_rate >= 0.5", "E0302"),

@@ -40,6 +40,9 @@ class Restriction:
     lo: np.ndarray | None = None        # (n,) float, numeric targets (-inf: none)
     hi: np.ndarray | None = None
     null_ok: np.ndarray | None = None   # (n,) bool: may the target be missing?
+    # numeric targets with a fixed set of values ('combine'): per row, the sorted allowed values on the
+    # column's axis (lo/hi are their min and max); None when any value within [lo, hi] is allowed
+    choices: list[np.ndarray] | None = None
 
 
 @dataclass(frozen=True)
@@ -56,27 +59,24 @@ class TargetRule:
         return to_source(self.rule)
 
     def restrict(self, drawn: pd.DataFrame, labels: list, nullable: bool, axis=None) -> Restriction:
-        """The restriction given the drawn columns (``labels``: the target's categories, in code order)."""
+        """The restriction for each row of ``drawn`` (``labels``: the target's categories, in code order).
+
+        ``drawn`` holds at least the rule's input columns; the sampler passes one row per distinct
+        combination of them and spreads the result back over the rows that share it.
+        """
         if not self.numeric:
             return Restriction(mask=self._mask(drawn, labels, nullable))
         return _bounds(self.rule.expr, self.target, drawn, axis)
 
     def _mask(self, drawn: pd.DataFrame, labels: list, nullable: bool) -> np.ndarray:
-        """Evaluate the rule once per distinct combination of its inputs and candidate value."""
+        """Evaluate the rule for every row and every candidate value of the target."""
         values = list(labels) + ([None] if nullable else [])
-        inputs = [c for c in self.inputs if c in drawn.columns]
-        if inputs:
-            group = drawn.groupby(inputs, dropna=False, sort=False).ngroup().to_numpy()
-            _, first = np.unique(group, return_index=True)
-            distinct = drawn.iloc[first][inputs].reset_index(drop=True)
-        else:
-            group, distinct = np.zeros(len(drawn), dtype=np.int64), pd.DataFrame(index=pd.RangeIndex(1))
-        out = np.empty((len(distinct), len(values)), dtype=bool)
+        out = np.empty((len(drawn), len(values)), dtype=bool)
+        trial = drawn[[c for c in self.inputs if c in drawn.columns]].reset_index(drop=True)
         for j, value in enumerate(values):
-            trial = distinct.copy()
-            trial[self.target] = pd.Series([value] * len(distinct), dtype=object)
+            trial[self.target] = pd.Series([value] * len(trial), dtype=object)
             out[:, j] = rule_holds(self.rule, trial)
-        return out[group]
+        return out
 
 
 class Axis:

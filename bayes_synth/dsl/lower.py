@@ -4,9 +4,12 @@
 - a ``rule`` about one column against constants (``age >= 18``, ``age between 18 and 65``,
   ``x is not null``, ``x in [...]``) narrows that column's domain, so no other value can be drawn;
 - ``derive`` formulas are computed from the sampled columns, inputs first;
-- everything else (relations between columns, conditional rules, ``combine``, ``entity``) cannot be
-  enforced by construction yet: it is refused with error E0301 naming each statement, never accepted
-  and then broken at sampling time.
+- ``rule``s between columns become :class:`~bayes_synth.dsl.enforce.TargetRule` objects the sampler
+  applies while drawing (their inputs are drawn first);
+- ``combine`` statements become :class:`~bayes_synth.dsl.combine.CombineGroup` objects: their columns
+  in draw order; the value tuples are learned at fit (:mod:`bayes_synth.combinations`);
+- everything else (``entity``, rules the sampler cannot restrict) is refused with error E0301 naming
+  each statement, never accepted and then broken at sampling time.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bayes_synth.dsl.ast import Between, BoolOp, Combine, Compare, Entity, IfElse, InList, IsNull, Literal, Name, Rule
+from bayes_synth.dsl.combine import CATEGORY_KINDS, INTEGER_KINDS, CombineGroup, draw_order
 from bayes_synth.dsl.diagnostics import Diagnostic, semantic_error
 from bayes_synth.dsl.enforce import TargetRule, compile_rule, names_in
 from bayes_synth.dsl.ruleset import RuleSet
@@ -32,17 +36,26 @@ class Lowered:
     derives: dict[str, Any] = field(default_factory=dict)  # name -> expression, in computation order
     privacy: dict[str, Any] = field(default_factory=dict)
     targets: list[TargetRule] = field(default_factory=list)  # rules the sampler enforces while drawing
+    combines: list[CombineGroup] = field(default_factory=list)  # fixed combinations, tuples learned at fit
 
 
 def lower(ruleset: RuleSet, schema: Mapping[str, dict[str, Any]], derive_order: list[str],
           kinds: Mapping[str, str]) -> Lowered:
     """Fold unary rules into ``schema`` (declared facts from ``column`` statements) and collect derives.
 
-    Raises :class:`~bayes_synth.errors.DSLSemanticError` (E0301) listing every statement that cannot be enforced yet.
+    Raises :class:`~bayes_synth.errors.DSLSemanticError` listing every statement that cannot be enforced
+    (E0301), every unusable ``combine`` (E0305) and every ordering cycle (E0303).
     """
     out = {name: dict(facts) for name, facts in schema.items()}
-    problems = [_unsupported(s) for s in ruleset if isinstance(s, Combine | Entity)]
+    problems = [_unsupported(s) for s in ruleset if isinstance(s, Entity)]
     derived = {d.name for d in ruleset.derives}
+    combines = []
+    for statement in ruleset.of_type(Combine):
+        group, found = _combine_group(statement, kinds, derived)
+        problems.extend(found)
+        if group is not None:
+            combines.append(group)
+    problems.extend(_shared_integer_members(combines, kinds))
     targets = []
     for rule in ruleset.rules:
         folded = _fold(rule, kinds)
@@ -55,12 +68,12 @@ def lower(ruleset: RuleSet, schema: Mapping[str, dict[str, Any]], derive_order: 
             continue
         column, facts = folded
         problems.extend(_merge(out.setdefault(column, {"kind": kinds.get(column, "categorical")}), facts, rule))
-    problems.extend(_ordering_cycles(targets))
+    problems.extend(_ordering_cycles(targets + [o for g in combines for o in g.orderings()]))
     if problems:
         raise semantic_error(problems, ruleset.sources)
     derives = {d.name: d.expr for d in ruleset.derives}
     return Lowered(out, {name: derives[name] for name in derive_order if name in derives},
-                   dict(ruleset.privacy), targets)
+                   dict(ruleset.privacy), targets, combines)
 
 
 def split_rule(rule: Rule) -> list[Rule]:
@@ -74,15 +87,16 @@ def split_rule(rule: Rule) -> list[Rule]:
             for part in body.operands]
 
 
-def required_order(targets: list[TargetRule]) -> dict[str, set[str]]:
-    """Column -> the columns that must be drawn before it."""
+def required_order(targets: list[Any]) -> dict[str, set[str]]:
+    """Column -> the columns that must be drawn before it (``targets``: rules or combine orderings)."""
     before: dict[str, set[str]] = {}
     for t in targets:
         before.setdefault(t.target, set()).update(t.inputs)
     return before
 
 
-def _ordering_cycles(targets: list[TargetRule]) -> list[Diagnostic]:
+def _ordering_cycles(targets: list[Any]) -> list[Diagnostic]:
+    """E0303 for each rule (or combine statement) on a cycle of required orderings."""
     import networkx as nx
 
     graph = nx.DiGraph((i, t.target) for t in targets for i in t.inputs)
@@ -91,15 +105,76 @@ def _ordering_cycles(targets: list[TargetRule]) -> list[Diagnostic]:
     except nx.NetworkXNoCycle:
         return []
     columns = [a for a, _ in cycle]
-    involved = [t for t in targets if t.target in columns and set(t.inputs) & set(columns)]
-    return [Diagnostic("E0303", f"rules need '{t.target}' drawn after {sorted(set(t.inputs) & set(columns))}, "
-                                f"and other rules need the reverse (cycle {' -> '.join(columns + columns[:1])})",
-                       t.rule.span, help="write the rule the other way round (the restricted column is the "
-                                         "first column of the consequent)") for t in involved]
+    loop = " -> ".join(columns + columns[:1])
+    out, seen = [], set()
+    for t in targets:
+        earlier = sorted(set(t.inputs) & set(columns))
+        if t.target not in columns or not earlier:
+            continue
+        if isinstance(t.rule, Combine):
+            if id(t.rule) in seen:
+                continue
+            seen.add(id(t.rule))
+            out.append(Diagnostic(
+                "E0303", f"this combine needs '{t.target}' drawn after {earlier}, and other rules need the "
+                         f"reverse (cycle {loop})", t.rule.span,
+                help="a combine draws its categorical and boolean columns first, in the order written, then "
+                     "its integer columns: reorder the columns, or write the other rule the other way round"))
+        else:
+            out.append(Diagnostic("E0303", f"rules need '{t.target}' drawn after {earlier}, and other rules "
+                                           f"need the reverse (cycle {loop})",
+                                  t.rule.span, help="write the rule the other way round (the restricted column "
+                                                    "is the first column of the consequent)"))
+    return out
+
+
+def _combine_group(statement: Combine, kinds: Mapping[str, str],
+                   derived: set[str]) -> tuple[CombineGroup | None, list[Diagnostic]]:
+    """The combine's columns in draw order, or the reasons it cannot be enforced."""
+    names = statement.column_names
+    if derived & set(names):
+        return None, [_unsupported(statement, derived & set(names))]
+    problems, seen = [], set()
+    for column in statement.columns:
+        kind = kinds.get(column.name, "categorical")
+        if column.name in seen:
+            problems.append(Diagnostic("E0305", f"column '{column.name}' is listed twice in this combine",
+                                       column.span, help="list each column once"))
+        elif kind not in CATEGORY_KINDS + INTEGER_KINDS:
+            problems.append(Diagnostic(
+                "E0305", f"'combine' needs columns with a finite public domain, but '{column.name}' is a {kind} "
+                         "column", column.span,
+                help=f"remove '{column.name}' from the combine, or declare it categorical (listing its values) "
+                     "or integer (with min and max)"))
+        seen.add(column.name)
+    if problems:
+        return None, problems
+    return CombineGroup(draw_order(names, kinds), statement), []
+
+
+def _shared_integer_members(groups: list[CombineGroup], kinds: Mapping[str, str]) -> list[Diagnostic]:
+    """An integer column may belong to one combine only (the sampler draws it from one set of values)."""
+    first: dict[str, CombineGroup] = {}
+    out = []
+    for group in groups:
+        for column in group.columns:
+            if kinds.get(column) not in INTEGER_KINDS:
+                continue
+            if column in first:
+                where = first[column].statement.span
+                out.append(Diagnostic(
+                    "E0305", f"integer column '{column}' is in two combine statements"
+                             + (f" (the other on line {where.line})" if where else ""), group.statement.span,
+                    help=f"put the columns that go with '{column}' in one combine statement"))
+            else:
+                first[column] = group
+    return out
 
 
 def _unsupported(statement: Any, derived: set[str] | None = None) -> Diagnostic:
-    what = {Combine: "fixed combinations ('combine')", Entity: "entity groups"}.get(type(statement))
+    what = {Entity: "entity groups"}.get(type(statement))
+    if isinstance(statement, Combine):
+        what = f"fixed combinations of derived columns ({', '.join(sorted(derived or ()))})"
     if what is None:
         what = (f"rules on derived columns ({', '.join(sorted(derived))})" if derived else
                 "this rule's shape (a numeric column must stand alone on one side of each comparison)")

@@ -6,6 +6,8 @@
   needs delta > 0.
 - Numeric bins: a noisy histogram over the public fine grid, grouped into equal-mass coarse bins
   (post-processing); the same histogram drives within-bin draws when decoding.
+- Fixed combinations (``combine``): a noisy count of every tuple of the members' public domains; the
+  tuples whose noisy count clears a threshold are kept (:func:`select_combinations`).
 
 In the no-noise mode (epsilon = inf) exact answers are used and the ledger says "exact (not DP)".
 """
@@ -140,6 +142,26 @@ def discover_categories(spec: ColumnSpec, values: pd.Series, plan: BudgetPlan, l
             f"Column '{spec.name}': no category is frequent enough to be released under DP; "
             "declare its categories in the schema.")
     return sorted(kept, key=_sort_key)
+
+
+def select_combinations(index: np.ndarray, sizes: list[int], names: list[str], epsilon: Fraction,
+                        ledger: Ledger, noise_state, beta: float, statement: str = "") -> tuple[np.ndarray, int]:
+    """The tuples of a ``combine`` kept under DP: (flat indices in C order over ``sizes``, threshold).
+
+    ``index`` is (n_rows, n_members): each record's tuple as domain indices (a per-record map onto the
+    public domain, computed by the caller). Every cell of the domain gets geometric noise of scale
+    1/epsilon (a record is in one cell: L1 sensitivity 1), and a tuple is kept when its noisy count is at
+    least ``t = union_threshold(epsilon, cells, beta)``: the chance that any never-seen tuple is kept is
+    at most ``beta`` (docs/privacy.md, ``combinations``). Pure epsilon-DP: the domain is public.
+    """
+    cells = math.prod(sizes)
+    threshold = mechanisms.union_threshold(float(epsilon), cells, beta) if ledger.private else 1
+    source = CountSource(index, sizes, names)
+    noisy = PrivateQueries(source, ledger, noise_state).noisy_counts(
+        list(range(len(sizes))), epsilon, query_kind="combinations",
+        note=f"{statement}: tuples kept when noisy count >= {threshold} ({cells} possible tuples; "
+             f"P(any unseen tuple kept) <= {beta:g})")
+    return np.flatnonzero(noisy.ravel() >= threshold), threshold
 
 
 def _sort_key(value):

@@ -23,6 +23,7 @@ QUERY_KINDS = (
     "histogram",
     "structure",
     "counts",
+    "combinations",
     "metadata",
 )
 

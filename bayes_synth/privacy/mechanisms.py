@@ -87,6 +87,31 @@ def geometric_threshold(epsilon: float, delta: float, sensitivity: float = 1.0) 
     return _int_sensitivity(sensitivity) + math.ceil(t)
 
 
+def union_threshold(epsilon: float, cells: int, beta: float, sensitivity: float = 1.0) -> int:
+    """Least integer t >= 1 with cells * P[Z >= t] <= beta, Z two-sided geometric noise of scale s/epsilon.
+
+    A cell whose true count is 0 is kept (noisy count >= t) with probability P[Z >= t] = a**t / (1 + a),
+    a = exp(-epsilon / s); by the union bound over ``cells`` such cells, the chance that any of them is
+    kept is at most ``beta``. In the no-noise mode (epsilon = inf) the threshold is 1 (seen at least once).
+
+    >>> union_threshold(1.0, 256, 0.05)
+    9
+    >>> union_threshold(float("inf"), 10**6, 0.05)
+    1
+    """
+    if not 0 < beta < 1:
+        raise ValueError(f"beta must be in (0, 1); got {beta!r}")
+    if cells < 1:
+        raise ValueError(f"cells must be >= 1; got {cells!r}")
+    if not math.isfinite(epsilon):
+        return 1
+    a = math.exp(-epsilon / _int_sensitivity(sensitivity))
+    t = max(1, math.ceil(math.log(beta * (1 + a) / cells) / math.log(a)))
+    while cells * a**t / (1 + a) > beta:  # guard against rounding in the logarithms
+        t += 1
+    return t
+
+
 def expected_abs_geometric(epsilon: float, sensitivity: float = 1.0) -> float:
     """E|Z| for two-sided geometric noise with parameter exp(-epsilon/sensitivity)."""
     if not math.isfinite(epsilon):

@@ -17,6 +17,7 @@ WEIGHTS = {
     "categories": Fraction(1, 20),
     "histogram": Fraction(1, 10),
     "structure": Fraction(1, 4),
+    "combinations": Fraction(1, 10),
 }
 
 
@@ -31,14 +32,18 @@ class BudgetPlan:
     structure: Fraction    # per greedy selection
     counts: Fraction       # per conditional table
     categories_delta: Fraction
+    combinations: Fraction = Fraction(0)  # per 'combine' statement (one noisy count of every tuple)
 
     def to_dict(self) -> dict[str, Any]:
         return {k: str(v) for k, v in self.__dict__.items()}
 
 
 def plan_budget(epsilon: float, delta: float, *, n_columns: int, n_bounds: int, n_categories: int,
-                n_numeric: int) -> BudgetPlan:
+                n_numeric: int, n_combines: int = 0) -> BudgetPlan:
     """Split ``epsilon`` between the steps (and ``delta`` between category discoveries).
+
+    ``n_combines``: the number of ``combine`` statements; they share the ``combinations`` weight
+    equally, and the step takes nothing from the budget when there are none.
 
     >>> p = plan_budget(1.0, 0.0, n_columns=3, n_bounds=0, n_categories=0, n_numeric=1)
     >>> p.row_count + p.histogram + 2 * p.structure + 3 * p.counts == 1
@@ -51,6 +56,7 @@ def plan_budget(epsilon: float, delta: float, *, n_columns: int, n_bounds: int, 
         "categories": n_categories,
         "histogram": n_numeric,
         "structure": max(n_columns - 1, 0),
+        "combinations": n_combines,
     }
     fixed = sum((WEIGHTS[k] for k, n in used.items() if n), Fraction(0))
     counts_total = total * (1 - fixed)
@@ -60,4 +66,5 @@ def plan_budget(epsilon: float, delta: float, *, n_columns: int, n_bounds: int, 
         histogram=per["histogram"], structure=per["structure"],
         counts=counts_total / max(n_columns, 1),
         categories_delta=Fraction(delta) / n_categories if n_categories else Fraction(0),
+        combinations=per["combinations"],
     )

@@ -1,0 +1,133 @@
+"""The enforcing sampler: grouped masked draws, dead-end redraws and the satisfiability check."""
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from bayes_synth import Synthesizer
+from bayes_synth.dsl import parse_constraints
+from bayes_synth.dsl.enforce import Axis, compile_rule
+from bayes_synth.encode import CategoricalCodec, NumericCodec
+from bayes_synth.enforcement import draw_masked, group_rows, sample_with_rules
+from bayes_synth.errors import DSLSemanticError, SamplingError
+from bayes_synth.satisfiable import by_target, explorer, find_conflict
+
+
+@settings(max_examples=200, deadline=None)
+@given(hnp.arrays(np.int64, st.integers(0, 60), elements=st.one_of(st.integers(0, 50), st.integers(0, 2**62))))
+def test_group_rows_agrees_with_unique(key):
+    first, group = group_rows(key)
+    _, first_u, group_u = np.unique(key, return_index=True, return_inverse=True)
+    assert first.tolist() == first_u.tolist()
+    assert group.tolist() == group_u.reshape(-1).tolist()
+
+
+def test_masked_draws_follow_the_renormalised_table():
+    """Each row draws from table[row] * mask / sum: counts within 5 binomial standard deviations."""
+    table = np.array([[0.1, 0.2, 0.3, 0.4], [0.0, 0.0, 0.5, 0.5]])
+    n = 200_000
+    rows = np.repeat([0, 0, 1], [n, n, n])
+    mask = np.concatenate([np.tile([True, False, True, True], (n, 1)),   # renormalised over 0, 2, 3
+                           np.tile([True, True, True, True], (n, 1)),
+                           np.tile([True, True, False, False], (n, 1))])  # the model gives these no mass
+    codes = draw_masked(table, rows, mask, np.random.default_rng(0))
+    assert mask[np.arange(3 * n), codes].all()
+    for part, expected in ((codes[:n], [0.125, 0, 0.375, 0.5]), (codes[n:2 * n], [0.1, 0.2, 0.3, 0.4]),
+                           (codes[2 * n:], [0.5, 0.5, 0, 0])):
+        freq = np.bincount(part, minlength=4) / n
+        sd = np.sqrt(np.array(expected) * (1 - np.array(expected)) / n)
+        assert np.all(np.abs(freq - expected) <= 5 * sd + 1e-12)
+
+
+def _int_codec(name, lo, hi):
+    """An integer codec with one bin per value lo..hi (not nullable)."""
+    edges = np.arange(lo, hi + 2, dtype=float)
+    k = hi - lo + 1
+    return NumericCodec(name, "integer", edges, np.arange(k), np.full(k, 1.0 / k), nullable=False)
+
+
+def _targets(text, kinds):
+    rules = [compile_rule(r, kinds) for r in parse_constraints(text).rules]
+    return by_target(rules)
+
+
+def test_dead_ends_are_redrawn_and_every_row_obeys():
+    """b >= a with a in 0..10 and b in 0..5: rows drawing a > 5 dead-end and are drawn again."""
+    codecs = {"a": _int_codec("a", 0, 10), "b": _int_codec("b", 0, 5)}
+    rules = _targets("rule b >= a", {"a": "integer", "b": "integer"})
+    tables = [np.full((1, 11), 1 / 11), np.full((1, 6), 1 / 6)]
+    axes = {n: Axis("integer") for n in codecs}
+    codes, values = sample_with_rules([0, 1], [[], []], tables, codecs, 20_000, np.random.default_rng(1), rules, axes)
+    a = codecs["a"].decode(codes[:, 0], np.random.default_rng(2)) if "a" not in values else values["a"]
+    b = values["b"]
+    assert (b.to_numpy() >= a.to_numpy()).all()
+    # exact conditioning on "no dead end": a is uniform over 0..5
+    freq = np.bincount(a.to_numpy().astype(int), minlength=11) / len(a)
+    assert freq[6:].sum() == 0
+    assert np.all(np.abs(freq[:6] - 1 / 6) <= 5 * np.sqrt((1 / 6) * (5 / 6) / len(a)))
+
+
+def test_rows_that_always_dead_end_raise_naming_the_rule():
+    codecs = {"a": _int_codec("a", 6, 10), "b": _int_codec("b", 0, 5)}
+    rules = _targets("rule b >= a", {"a": "integer", "b": "integer"})
+    tables = [np.full((1, 5), 0.2), np.full((1, 6), 1 / 6)]
+    with pytest.raises(SamplingError, match="b >= a"):
+        sample_with_rules([0, 1], [[], []], tables, codecs, 100, np.random.default_rng(0), rules,
+                          {n: Axis("integer") for n in codecs})
+
+
+def test_conflict_names_only_the_rules_that_conflict():
+    codecs = {"x": CategoricalCodec("x", "categorical", ["a", "b"], nullable=False),
+              "y": CategoricalCodec("y", "categorical", ["u", "v"], nullable=False),
+              "z": CategoricalCodec("z", "categorical", ["p", "q"], nullable=False)}
+    kinds = dict.fromkeys(codecs, "categorical")
+    rules = _targets('rule y == "u"\nrule if x == "a" then z == "p"\nrule y != "u"', kinds)
+    conflict = find_conflict(rules, explorer(codecs, {}))
+    assert sorted(r.text for r in conflict) == ['rule y != "u"', 'rule y == "u"']
+    assert find_conflict(_targets('rule if x == "a" then z == "p"', kinds), explorer(codecs, {})) is None
+
+
+ADULT_COLUMNS = ["age", "sex", "race", "hours-per-week"]
+
+
+@pytest.fixture(scope="module")
+def adult():
+    return pd.read_csv("examples/data/adult.csv", usecols=ADULT_COLUMNS).head(3000)
+
+
+def test_fit_refuses_rules_no_row_can_satisfy_naming_each(adult):
+    rules = """column age: integer, min 17, max 90
+column sex: categorical in ["Female", "Male"], not null
+column `hours-per-week`: integer, min 1, max 99
+rule `hours-per-week` >= age + 50
+rule if sex == "Male" then `hours-per-week` <= 60
+rule if sex == "Female" then `hours-per-week` <= 60
+rule if race == "White" then age >= 30
+"""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(DSLSemanticError) as info:
+            Synthesizer(constraints=rules, epsilon=float("inf"), random_state=0).fit(adult)
+    codes = [d.code for d in info.value.diagnostics]
+    lines = sorted(d.span.line for d in info.value.diagnostics)
+    assert codes == ["E0304"] * 3 and lines == [4, 5, 6]  # the race rule is not part of the conflict
+    assert "4 | rule `hours-per-week` >= age + 50" in str(info.value)
+
+
+def test_satisfiable_rules_with_dead_ends_sample_valid_rows(adult):
+    """Rows whose age leaves no hours value are redrawn, never returned broken."""
+    rules = """column age: integer, min 17, max 90
+column `hours-per-week`: integer, min 1, max 99
+rule `hours-per-week` >= age + 30
+"""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        synth = Synthesizer(constraints=rules, epsilon=float("inf"), random_state=0).fit(adult)
+        out = synth.sample(5000, random_state=1)
+    assert (out["hours-per-week"] >= out["age"] + 30).all()
+    assert out["age"].max() <= 69
