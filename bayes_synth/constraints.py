@@ -91,7 +91,7 @@ def report_broken_rules(plan: Plan, frame: pd.DataFrame):
         return None
     from bayes_synth.dsl.evaluate import check_table
 
-    report = check_table(RuleSet(plan.rules.rules, plan.rules.sources), frame)
+    report = check_table(RuleSet(plan.rules.derives + plan.rules.rules, plan.rules.sources), frame)
     broken = report.lines()
     if broken:
         warnings.warn("Rows of the training data break the rules (they are still learned from; every "

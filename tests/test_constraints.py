@@ -143,7 +143,7 @@ def test_unary_rules_narrow_the_domain(bank):
 @pytest.mark.parametrize("extra, code", [
     ("combine product, balance", "E0305"),
     ("entity person(status, product)", "E0301"),
-    ("rule balance * interest_rate <= 100", "E0301"),
+    ("rule balance * balance <= 100", "E0301"),
     ("rule interest_rate >= 0.5", "E0302"),
     ("rule if opened <= closed then term_months >= 1\nrule if term_months >= 1 then opened <= closed", "E0303"),
 ])
@@ -168,3 +168,64 @@ def test_cli_fit_with_rules_then_sample_then_check(tmp_path, bank):
     assert main(["sample", str(model), "-n", "700", "-o", str(out), "-q"]) == 0
     assert main(["check", str(rules), str(out), "-q"]) == 0
     assert main(["check", str(rules), str(data), "-q"]) in (0, 1)
+
+
+# ------------------------------------------------------------------ relations: affine, chains, derived
+RELATION_RULES = BANK_RULES + """
+derive exposure = balance * interest_rate
+derive ends = opened + days(term_months * 30)
+rule if product == "mortgage" then opened + days(term_months * 30) <= "2060-01-01"
+rule if product == "savings" then exposure <= 2000
+rule if product == "mortgage" then ends >= "2016-01-01"
+rule "2010-01-01" <= opened <= closed <= "2024-12-31"
+rule if product == "current" then balance + 1000 * interest_rate >= 50
+"""
+
+
+@pytest.mark.parametrize("epsilon", [1.0, float("inf")])
+def test_affine_chained_and_derived_rules_hold_on_the_written_file(tmp_path, bank, epsilon):
+    synth = fit(bank, RELATION_RULES, epsilon=epsilon, random_state=11)
+    fake = synth.sample(4000, random_state=4)
+    assert_written_output_obeys(tmp_path, fake, RELATION_RULES)
+    savings = fake["product"] == "savings"
+    assert (fake.loc[savings, "balance"] * fake.loc[savings, "interest_rate"] <= 2000).all()
+    mortgage = fake["product"] == "mortgage"
+    ends = fake.loc[mortgage, "opened"] + pd.to_timedelta(fake.loc[mortgage, "term_months"] * 30, unit="D")
+    ends = ends.dropna()  # a missing term makes the rules unknown, which they allow
+    assert len(ends) > 100 and (ends >= "2016-01-01").all() and (ends <= "2060-01-01").all()
+    current = fake["product"] == "current"
+    assert (fake.loc[current, "balance"] + 1000 * fake.loc[current, "interest_rate"] >= 50).all()
+
+
+def test_rules_bind_where_the_model_alone_would_break_them(bank):
+    """Without the rule, the model samples rows the rule forbids: the rule really restricts the draws."""
+    extra = "\nrule if product == \"savings\" then balance * interest_rate <= 300\n"
+    free = fit(bank, BANK_RULES, epsilon=float("inf"), random_state=0).sample(4000, random_state=0)
+    saving = free["product"] == "savings"
+    assert (free.loc[saving, "balance"] * free.loc[saving, "interest_rate"] > 300).sum() > 50
+    bound = fit(bank, BANK_RULES + extra, epsilon=float("inf"), random_state=0).sample(4000, random_state=0)
+    saving = bound["product"] == "savings"
+    assert saving.sum() > 500
+    assert (bound.loc[saving, "balance"] * bound.loc[saving, "interest_rate"] <= 300).all()
+
+
+def test_chain_is_one_rule_per_link_and_folds_constant_ends():
+    synth = fit(bank_table(400), BANK_RULES + '\nrule "2012-06-01" <= opened <= closed\n', epsilon=float("inf"))
+    assert synth.model_.schema["opened"].min is not None
+    texts = [t.text for t in synth._rules.targets if t.target == "opened"]
+    assert texts == ['rule "2012-06-01" <= opened <= closed'] or \
+        'rule "2012-06-01" <= opened <= closed' in [t.text for t in synth._rules.targets]
+    fake = synth.sample(1000, random_state=0)
+    assert (fake["opened"] >= "2012-06-01").all()
+    assert ((fake["closed"] >= fake["opened"]) | fake["closed"].isna()).all()
+
+
+@pytest.mark.parametrize("extra, words", [
+    ("derive r = round(balance)\nrule r <= 10", "'balance' appears inside round() (after putting in the formulas of r)"),
+    ("rule balance * balance <= 100", "a product of two terms that both depend on 'balance'"),
+    ("rule 1 / balance <= 1 / interest_rate", "a division by an expression that depends on 'balance'"),
+])
+def test_non_affine_rules_are_refused_saying_why(bank, extra, words):
+    with pytest.raises(DSLSemanticError, match="E0301") as err:
+        fit(bank, BANK_RULES + extra, epsilon=1.0)
+    assert words in str(err.value)

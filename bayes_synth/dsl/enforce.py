@@ -7,9 +7,10 @@ turns the already drawn values into
 - for a categorical or boolean target: a mask of the allowed codes per row, found by evaluating the
   rule with the target set to each candidate value (any rule shape works);
 - for a numeric target: per-row bounds ``lo <= target <= hi`` and whether the missing state is
-  allowed, from rules of the shape ``[if C then] A1 and A2 ...`` where each ``Ai`` is ``target op E``,
-  ``E op target``, ``target between E1 and E2`` or ``target is [not] null`` (E free of the target),
-  optionally ``target is null or ...``.
+  allowed, from rules of the shape ``[if C then] A1 and A2 ...`` where each ``Ai`` is a comparison
+  ``L op R`` affine in the target (``a + b <= c``, ``price * qty <= 100``, ``end >= start + days(n)``:
+  :mod:`bayes_synth.dsl.affine`), ``X between E1 and E2`` with X affine in the target, or
+  ``target is [not] null``, optionally ``target is null or ...``.
 
 Rows then draw only allowed codes, and numeric values are drawn inside the bounds, so every sampled
 row satisfies every rule (missing operands follow the rules' three-valued logic: unknown is allowed).
@@ -23,9 +24,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from bayes_synth.dsl import ast
+from bayes_synth.dsl import affine, ast
 from bayes_synth.dsl.evaluate import evaluate, rule_holds
 from bayes_synth.dsl.printer import to_source
+from bayes_synth.dsl.walker import Walker
 from bayes_synth.ingest import column_axis
 
 NUMERIC = ("integer", "float", "date", "datetime")
@@ -53,10 +55,11 @@ class TargetRule:
     target: str
     inputs: tuple[str, ...]
     numeric: bool
+    shown: ast.Rule | None = None  # the statement as written, when ``rule`` is a part of it or has formulas put in
 
     @property
     def text(self) -> str:
-        return to_source(self.rule)
+        return to_source(self.shown or self.rule)
 
     def restrict(self, drawn: pd.DataFrame, labels: list, nullable: bool, axis=None) -> Restriction:
         """The restriction for each row of ``drawn`` (``labels``: the target's categories, in code order).
@@ -121,16 +124,25 @@ def names_in(expr) -> list[str]:
 
 def compile_rule(rule: ast.Rule, kinds: Mapping[str, str]) -> TargetRule | None:
     """Pick the target (first column of the consequent the sampler can restrict); None if none can be."""
+    options = target_options(rule, kinds)
+    return options[0] if options else None
+
+
+def target_options(rule: ast.Rule, kinds: Mapping[str, str]) -> list[TargetRule]:
+    """Every way the sampler can enforce ``rule``: one per column of the consequent it can restrict,
+    in order of appearance (the first is preferred; another is used when the first would make the
+    required orderings circular)."""
     expr = rule.expr
     body = expr.then if isinstance(expr, ast.IfElse) and expr.else_ is None else expr
     cond = expr.cond if body is not expr else None
     every = names_in(expr)
+    out = []
     for name in names_in(body):
         numeric = kinds.get(name) in NUMERIC
         if numeric and (cond is not None and name in names_in(cond) or _atoms(body, name) is None):
             continue
-        return TargetRule(rule, name, tuple(n for n in every if n != name), numeric)
-    return None
+        out.append(TargetRule(rule, name, tuple(n for n in every if n != name), numeric))
+    return out
 
 
 def _escape(body, target: str):
@@ -170,16 +182,25 @@ def _is_null_test(node, target: str, negated: bool) -> bool:
 def _atom(node, target: str):
     if isinstance(node, ast.IsNull) and node.operand == ast.Name(target):
         return ("notnull",) if node.negated else ("null",)
-    if isinstance(node, ast.Between) and node.operand == ast.Name(target) and not node.negated \
-            and target not in names_in((node.low, node.high)):
-        return (">=", node.low), ("<=", node.high)
+    if isinstance(node, ast.Between) and not node.negated and target not in names_in((node.low, node.high)):
+        if node.operand == ast.Name(target):
+            return (">=", node.low), ("<=", node.high)
+        if _affine(node.operand, target):
+            return ("affine", node.operand, ">=", node.low), ("affine", node.operand, "<=", node.high)
+        return None
     if isinstance(node, ast.Compare) and len(node.ops) == 1 and node.ops[0] != "!=":
         left, right = node.operands
         if left == ast.Name(target) and target not in names_in(right):
             return ((node.ops[0], right),)
         if right == ast.Name(target) and target not in names_in(left):
             return ((_FLIP[node.ops[0]], left),)
+        if target in names_in(node) and _affine(left, target) and _affine(right, target):
+            return (("affine", left, node.ops[0], right),)
     return None
+
+
+def _affine(node, target: str) -> bool:
+    return affine.obstacle(node, target) is None
 
 
 def _bounds(expr, target: str, drawn: pd.DataFrame, axis) -> Restriction:
@@ -195,9 +216,17 @@ def _bounds(expr, target: str, drawn: pd.DataFrame, axis) -> Restriction:
         applies &= ~evaluate(escape, drawn).fillna(False).to_numpy(dtype=bool)
     alone, atoms = _atoms(body, target)
     only_null = np.zeros(n, dtype=bool)
+    context = None
     for atom in atoms:
         for item in (atom if isinstance(atom[0], tuple) else (atom,)):
-            _apply(item, drawn, axis, applies, lo, hi, null_ok, only_null)
+            if item[0] == "affine":
+                context = context or affine.Context(target, axis.kind, Walker(drawn))
+                b = affine.bound(item[1], item[2], item[3], context, applies)
+                np.maximum(lo, b.lo, out=lo)
+                np.minimum(hi, b.hi, out=hi)
+                null_ok &= b.null_ok
+            else:
+                _apply(item, drawn, axis, applies, lo, hi, null_ok, only_null)
     if alone:
         null_ok[:] = True
     lo[only_null] = np.inf  # nothing but the missing state

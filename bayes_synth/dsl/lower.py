@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from bayes_synth.dsl.affine import obstacle
 from bayes_synth.dsl.ast import Between, BoolOp, Combine, Compare, Entity, IfElse, InList, IsNull, Literal, Name, Rule
 from bayes_synth.dsl.combine import CATEGORY_KINDS, INTEGER_KINDS, CombineGroup, draw_order
 from bayes_synth.dsl.diagnostics import Diagnostic, semantic_error
-from bayes_synth.dsl.enforce import TargetRule, compile_rule, names_in
+from bayes_synth.dsl.enforce import NUMERIC, TargetRule, names_in, target_options
 from bayes_synth.dsl.ruleset import RuleSet
 
 _FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
@@ -56,19 +57,17 @@ def lower(ruleset: RuleSet, schema: Mapping[str, dict[str, Any]], derive_order: 
         if group is not None:
             combines.append(group)
     problems.extend(_shared_integer_members(combines, kinds))
-    targets = []
+    options = []
+    formulas = expand_derives({d.name: d.expr for d in ruleset.derives}, derive_order)
     for rule in ruleset.rules:
-        folded = _fold(rule, kinds)
-        if folded is None or folded[0] in derived:
-            compiled = [compile_rule(part, kinds) for part in split_rule(rule)]
-            if any(t is None or derived & {t.target, *t.inputs} for t in compiled):
-                problems.append(_unsupported(rule, derived & set(names_in(rule.expr))))
-            else:
-                targets.extend(compiled)
-            continue
-        column, facts = folded
-        problems.extend(_merge(out.setdefault(column, {"kind": kinds.get(column, "categorical")}), facts, rule))
-    problems.extend(_ordering_cycles(targets + [o for g in combines for o in g.orderings()]))
+        compiled, facts, found = _lower_rule(rule, formulas, kinds)
+        options.extend(compiled)
+        problems.extend(found)
+        for column, fact in facts:
+            problems.extend(_merge(out.setdefault(column, {"kind": kinds.get(column, "categorical")}), fact, rule))
+    fixed = [o for g in combines for o in g.orderings()]
+    targets = choose_targets(options, fixed)
+    problems.extend(_ordering_cycles(targets + fixed))
     if problems:
         raise semantic_error(problems, ruleset.sources)
     derives = {d.name: d.expr for d in ruleset.derives}
@@ -76,15 +75,86 @@ def lower(ruleset: RuleSet, schema: Mapping[str, dict[str, Any]], derive_order: 
                    dict(ruleset.privacy), targets, combines)
 
 
+def _lower_rule(rule: Rule, formulas: Mapping[str, Any], kinds: Mapping[str, str]):
+    """(compiled rules for the sampler, one-column facts, problems) for one ``rule`` statement.
+
+    Derived columns are replaced by their formulas first, so a rule on ``total = price * qty``
+    restricts ``price`` or ``qty`` while they are drawn.
+    """
+    uses = sorted(set(formulas) & set(names_in(rule.expr)))
+    actual = Rule(substitute(rule.expr, formulas), span=rule.span) if uses else rule
+    compiled, facts = [], []
+    for part in split_rule(actual):
+        folded = _fold(part, kinds)
+        if folded is not None:
+            facts.append(folded)
+            continue
+        options = target_options(part, kinds)
+        if not options:
+            return [], [], [_unsupported(rule, set(uses), part, kinds)]
+        compiled.append([replace(t, shown=rule) if uses or actual is not part else t for t in options])
+    return compiled, facts, []
+
+
+def choose_targets(options: list[list[TargetRule]], fixed: list[Any]) -> list[TargetRule]:
+    """One target per rule, in the order written: the first option that keeps the required orderings
+    (with the ``fixed`` ones of combine statements) free of cycles, else the first (reported as E0303).
+
+    So ``closed >= opened`` and ``opened <= closed`` in one file both restrict ``closed``.
+    """
+    import networkx as nx
+
+    graph = nx.DiGraph((i, o.target) for o in fixed for i in o.inputs)
+    chosen = []
+    for choices in options:
+        pick = next((t for t in choices if not any(t.target in graph and i in graph and nx.has_path(graph, t.target, i)
+                                                   for i in t.inputs)), choices[0])
+        graph.add_edges_from((i, pick.target) for i in pick.inputs)
+        chosen.append(pick)
+    return chosen
+
+
+def expand_derives(formulas: Mapping[str, Any], order: list[str]) -> dict[str, Any]:
+    """Each derived column's formula in terms of modelled columns only (earlier derives put in)."""
+    out: dict[str, Any] = {}
+    for name in [n for n in order if n in formulas] + [n for n in formulas if n not in order]:
+        out[name] = substitute(formulas[name], out)
+    return out
+
+
+def substitute(node: Any, formulas: Mapping[str, Any]) -> Any:
+    """``node`` with every column named in ``formulas`` replaced by its formula."""
+    if isinstance(node, Name):
+        return formulas.get(node.name, node)
+    if isinstance(node, tuple):
+        return tuple(substitute(item, formulas) for item in node)
+    if hasattr(node, "__dataclass_fields__"):
+        changes = {f: substitute(getattr(node, f), formulas) for f in node.__dataclass_fields__
+                   if f not in ("span", "func_span")}
+        return replace(node, **changes)
+    return node
+
+
 def split_rule(rule: Rule) -> list[Rule]:
-    """``A and B`` and ``if C then A and B`` become one rule per conjunct (each may restrict another column)."""
+    """One rule per conjunct of ``A and B`` or ``if C then A and B``, and per link of a chain
+    ``a <= b <= c`` (``a <= b and b <= c``): each part may restrict another column."""
     expr = rule.expr
     cond = expr.cond if isinstance(expr, IfElse) and expr.else_ is None else None
     body = expr.then if cond is not None else expr
-    if not (isinstance(body, BoolOp) and body.op == "and"):
+    parts = [p for part in (body.operands if isinstance(body, BoolOp) and body.op == "and" else (body,))
+             for p in _links(part)]
+    if len(parts) == 1:
         return [rule]
     return [Rule(IfElse(cond, part, None, span=expr.span) if cond is not None else part, span=rule.span)
-            for part in body.operands]
+            for part in parts]
+
+
+def _links(node: Any) -> list[Any]:
+    """``a op1 b op2 c`` as ``[a op1 b, b op2 c]``; anything else as itself."""
+    if not (isinstance(node, Compare) and len(node.ops) > 1):
+        return [node]
+    return [Compare((node.operands[i], node.operands[i + 1]), (op,), span=node.span)
+            for i, op in enumerate(node.ops)]
 
 
 def required_order(targets: list[Any]) -> dict[str, set[str]]:
@@ -171,16 +241,43 @@ def _shared_integer_members(groups: list[CombineGroup], kinds: Mapping[str, str]
     return out
 
 
-def _unsupported(statement: Any, derived: set[str] | None = None) -> Diagnostic:
-    what = {Entity: "entity groups"}.get(type(statement))
-    if isinstance(statement, Combine):
-        what = f"fixed combinations of derived columns ({', '.join(sorted(derived or ()))})"
-    if what is None:
-        what = (f"rules on derived columns ({', '.join(sorted(derived))})" if derived else
-                "this rule's shape (a numeric column must stand alone on one side of each comparison)")
-    return Diagnostic("E0301", f"{what} cannot be enforced by construction yet", statement.span,
-                      help="remove the statement, or validate the output with 'bayes-synth check'; "
-                           "enforcement of these rules is planned (see docs/dsl.md)")
+def _unsupported(statement: Any, derived: set[str] | None = None, part: Any = None,
+                 kinds: Mapping[str, str] | None = None) -> Diagnostic:
+    if isinstance(statement, Entity):
+        what = "entity groups cannot be enforced by construction yet"
+    elif isinstance(statement, Combine):
+        what = f"fixed combinations of derived columns ({', '.join(sorted(derived or ()))}) cannot be enforced"
+    else:
+        what = "this rule cannot be enforced by construction: " + _why_not(part, kinds or {})
+        if derived:
+            what += f" (after putting in the formulas of {', '.join(sorted(derived))})"
+    return Diagnostic("E0301", what, statement.span,
+                      help="rewrite the rule so each comparison is affine in one numeric column (+, -, * or / by "
+                           "other columns or constants), or validate the output with 'bayes-synth check'")
+
+
+def _why_not(part: Any, kinds: Mapping[str, str]) -> str:
+    """Why no column of a rule (part) can be restricted while sampling."""
+    expr = part.expr if isinstance(part, Rule) else part
+    cond = expr.cond if isinstance(expr, IfElse) and expr.else_ is None else None
+    body = expr.then if cond is not None else expr
+    for name in names_in(body):
+        if kinds.get(name) in NUMERIC and (cond is None or name not in names_in(cond)):
+            for node in _comparisons(body):
+                found = obstacle(node, name)
+                if found is not None:
+                    return f"'{name}' appears inside {found[1]}"
+    return "a numeric column must appear in comparisons that are affine in it"
+
+
+def _comparisons(node: Any) -> list[Any]:
+    if isinstance(node, BoolOp):
+        return [c for o in node.operands for c in _comparisons(o)]
+    if isinstance(node, Compare):
+        return list(node.operands)
+    if isinstance(node, Between):
+        return [node.operand, node.low, node.high]
+    return [node]
 
 
 def _fold(rule: Rule, kinds: Mapping[str, str]) -> tuple[str, dict[str, Any]] | None:
