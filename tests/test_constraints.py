@@ -221,7 +221,8 @@ def test_chain_is_one_rule_per_link_and_folds_constant_ends():
 
 
 @pytest.mark.parametrize("extra, words", [
-    ("derive r = round(balance)\nrule r <= 10", "'balance' appears inside round() (after putting in the formulas of r)"),
+    ("derive r = round(balance)\nrule r <= 10",
+     "'balance' appears inside round() (after putting in the formulas of r)"),
     ("rule balance * balance <= 100", "a product of two terms that both depend on 'balance'"),
     ("rule 1 / balance <= 1 / interest_rate", "a division by an expression that depends on 'balance'"),
 ])

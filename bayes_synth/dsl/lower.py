@@ -251,9 +251,14 @@ def _unsupported(statement: Any, derived: set[str] | None = None, part: Any = No
         what = "this rule cannot be enforced by construction: " + _why_not(part, kinds or {})
         if derived:
             what += f" (after putting in the formulas of {', '.join(sorted(derived))})"
-    return Diagnostic("E0301", what, statement.span,
-                      help="rewrite the rule so each comparison is affine in one numeric column (+, -, * or / by "
-                           "other columns or constants), or validate the output with 'bayes-synth check'")
+    if isinstance(statement, Entity):
+        hint = "remove the statement for now: entity groups are filled with generated values (planned)"
+    elif isinstance(statement, Combine):
+        hint = "combine the columns the formulas read instead"
+    else:
+        hint = ("rewrite the rule so each comparison is affine in one numeric column (+, -, * or / by other "
+                "columns or constants), or validate the output with 'bayes-synth check'")
+    return Diagnostic("E0301", what, statement.span, help=hint)
 
 
 def _why_not(part: Any, kinds: Mapping[str, str]) -> str:
