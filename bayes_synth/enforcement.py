@@ -18,7 +18,7 @@ rules no row can satisfy.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -85,22 +85,32 @@ class Outcome:
     blame: dict[str, int]
 
 
+#: ``preset(rows) -> (codes, values)``: codes of the columns drawn before the rest (conditioned columns
+#: and their ancestors, from the exact posterior) for those rows, and the given values of the fixed ones.
+Preset = Callable[[np.ndarray], tuple[dict[int, np.ndarray], dict[str, pd.Series]]]
+
+
 def sample_with_rules(order: Sequence[int], parents, tables, codecs: Mapping[str, Codec], n: int,
                       rng: np.random.Generator, rules: Mapping[str, list[Any]], axes: Mapping[str, Any],
-                      aliases=None) -> tuple[np.ndarray, dict[str, pd.Series]]:
+                      aliases=None, preset: Preset | None = None) -> tuple[np.ndarray, dict[str, pd.Series]]:
     """Draw ``n`` rows of codes obeying ``rules`` (target column -> compiled rules).
 
+    With ``preset`` (conditional sampling) the preset columns are not drawn but checked: a row whose
+    preset values break a rule is drawn again, preset included (exact conditioning on the rules).
     Returns the codes and the columns decoded while drawing (the output must use those values).
     Raises :class:`SamplingError` naming the rules if rows keep reaching dead ends.
     """
-    out = draw_once(order, parents, tables, codecs, n, rng, rules, axes, aliases)
+    out = draw_once(order, parents, tables, codecs, n, rng, rules, axes, aliases,
+                    preset(np.arange(n)) if preset else None)
     if out.dead.all() and n > 0:
         raise SamplingError(_dead_end_message(out, n, "every row"))
     for _ in range(REDRAW_ROUNDS):
         if not out.dead.any():
             break
-        again = draw_once(order, parents, tables, codecs, int(out.dead.sum()), rng, rules, axes, aliases)
-        _replace(out, np.flatnonzero(out.dead), again, codecs, rng)
+        rows = np.flatnonzero(out.dead)
+        again = draw_once(order, parents, tables, codecs, len(rows), rng, rules, axes, aliases,
+                          preset(rows) if preset else None)
+        _replace(out, rows, again, codecs, rng)
     if out.dead.any():
         raise SamplingError(_dead_end_message(out, n, f"{int(out.dead.sum())} of {n} rows, after "
                                                       f"{REDRAW_ROUNDS} redraws,"))
@@ -134,15 +144,25 @@ def _dead_end_message(out: Outcome, n: int, who: str) -> str:
 
 def draw_once(order: Sequence[int], parents, tables, codecs: Mapping[str, Codec], n: int,
               rng: np.random.Generator, rules: Mapping[str, list[Any]], axes: Mapping[str, Any],
-              aliases=None) -> Outcome:
-    """One pass of ancestral sampling with masks; rows left without an allowed value are marked dead."""
+              aliases=None, preset: tuple[dict[int, np.ndarray], dict[str, pd.Series]] | None = None) -> Outcome:
+    """One pass of ancestral sampling with masks; rows left without an allowed value are marked dead.
+
+    ``preset``: (column index -> codes, column name -> given values) of columns already drawn; rows
+    whose preset values break a rule are marked dead too.
+    """
     names = list(codecs)
     sizes = [c.size for c in codecs.values()]
     drawn = Drawn(names, codecs, np.zeros((n, len(names)), dtype=np.int64, order="F"), rng)
     dead = np.zeros(n, dtype=bool)
     blame: dict[str, int] = {}
+    fixed_codes, fixed_values = preset or ({}, {})
+    for x, codes in fixed_codes.items():
+        drawn.codes[:, x] = codes
+    drawn.values.update({k: v.reset_index(drop=True) for k, v in fixed_values.items()})
     for x in order:
         name, codec = names[x], codecs[names[x]]
+        if x in fixed_codes:
+            continue
         rows = parent_index(drawn.codes, parents[x], sizes)
         if name not in rules:
             drawn.codes[:, x] = draw_rows(tables[x], rows, rng, aliases[x] if aliases else None)
@@ -162,7 +182,35 @@ def draw_once(order: Sequence[int], parents, tables, codecs: Mapping[str, Codec]
         drawn.codes[:, x] = draw_masked(tables[x], rows, mask, rng)
         if bounds is not None:
             drawn.values[name] = _decode_within(codec, drawn.codes[:, x], bounds, rng)
+    for x in fixed_codes:  # preset columns are checked once every column their rules read is drawn
+        name = names[x]
+        if name in rules:
+            broken = ~_allowed(rules[name], drawn, codecs[name], axes.get(name), x) & ~dead
+            if broken.any():
+                text = "; ".join(r.text for r in rules[name])
+                blame[text] = blame.get(text, 0) + int(broken.sum())
+                dead |= broken
     return Outcome(drawn.codes, drawn.values, dead, blame)
+
+
+def _allowed(rules, drawn: Drawn, codec: Codec, axis, x: int) -> np.ndarray:
+    """Where the column's drawn (preset) value is one ``rules`` allow, given the row's other values."""
+    n = len(drawn.codes)
+    code = drawn.codes[:, x]
+    if isinstance(codec, CategoricalCodec):
+        return _category_mask(rules, drawn, codec)[np.arange(n), code]
+    mask, bounds = _numeric_mask(rules, drawn, codec, axis)
+    value = np.asarray(axis(drawn.column(codec.name)), dtype=float)
+    missing = np.isnan(value)
+    ok = (bounds.lo <= value) & (value <= bounds.hi)
+    if bounds.choices is not None:
+        group, sets = bounds.choices
+        for g in np.unique(group):
+            rows = group == g
+            ok[rows] &= np.isin(value[rows], sets[g])
+    if codec.nullable:
+        ok[missing] = mask[missing, codec.null_code]
+    return ok
 
 
 def _category_mask(rules, drawn: Drawn, codec: CategoricalCodec) -> np.ndarray:

@@ -54,6 +54,22 @@ def ancestral_sample(order: Sequence[int], parents: Sequence[Sequence[int]], tab
     return codes
 
 
+def posterior_codes(order: Sequence[int], parents: Sequence[Sequence[int]], tables: Sequence[np.ndarray],
+                    sizes: Sequence[int], fixed: Mapping[int, np.ndarray], rng: np.random.Generator
+                    ) -> dict[int, np.ndarray]:
+    """The fixed columns' codes and their ancestors' codes drawn from the exact posterior given them.
+
+    >>> t = [np.array([[0.5, 0.5]]), np.array([[1.0, 0.0], [0.0, 1.0]])]   # column 1 copies column 0
+    >>> out = posterior_codes([0, 1], [[], [0]], t, [2, 2], {1: np.array([1, 0])}, np.random.default_rng(0))
+    >>> out[0].tolist()
+    [1, 0]
+    """
+    n = len(next(iter(fixed.values())))
+    codes = np.zeros((n, len(sizes)), dtype=np.int64, order="F")
+    done = _sample_posterior(order, parents, tables, sizes, codes, dict(fixed), rng)
+    return {x: codes[:, x].copy() for x in done}
+
+
 def ancestors(parents: Sequence[Sequence[int]], nodes: Sequence[int]) -> set[int]:
     """The nodes together with all their ancestors."""
     seen, stack = set(), list(nodes)

@@ -24,7 +24,7 @@ from bayes_synth import __version__
 from bayes_synth.combinations import Combination, compile_combinations, learn_combinations
 from bayes_synth.constraints import Plan, add_derived, from_source, load_rules, plan_rules, report_broken_rules
 from bayes_synth.draws import alias_tables
-from bayes_synth.dsl.enforce import Axis
+from bayes_synth.dsl.enforce import Axis, TargetRule
 from bayes_synth.encode import CategoricalCodec, encode_frame
 from bayes_synth.enforcement import sample_with_rules
 from bayes_synth.errors import (
@@ -45,7 +45,7 @@ from bayes_synth.privacy.access import CountSource, PrivateQueries
 from bayes_synth.privacy.discovery import build_codec, noisy_row_count
 from bayes_synth.privacy.ledger import Ledger, check_delta, check_epsilon
 from bayes_synth.privacy.plan import plan_budget
-from bayes_synth.sampling import ancestral_sample
+from bayes_synth.sampling import ancestral_sample, posterior_codes
 from bayes_synth.satisfiable import require_satisfiable
 from bayes_synth.schema import Schema
 from bayes_synth.structure import auto_max_parents, learn_structure
@@ -209,10 +209,9 @@ class Synthesizer:
         if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 0:
             raise ParameterError(f"The 'n' parameter must be a non-negative integer; got {n!r}.")
         rules = self._compiled_rules(model)
-        if conditions and rules.targets:
-            raise SamplingError("Conditional sampling of a model fitted with rules between columns is not "
-                                "supported yet; sample without 'conditions' and filter, or fit without those rules.")
         fixed_values = _condition_values(model, conditions or {}, int(n))
+        if fixed_values and rules.targets:
+            _check_conditions(rules, fixed_values)
         aliases = [alias_tables(t) for t in model.tables]
         starts = list(range(0, int(n), SAMPLE_CHUNK)) or [0]
         # one random stream per chunk: the rows do not depend on how chunks are scheduled
@@ -365,8 +364,9 @@ def _sample_chunk(model: Model, n: int, rng: np.random.Generator, fixed: dict[st
         for t in rules.targets:
             by_target.setdefault(t.target, []).append(t)
         axes = _axes(model.schema)
+        preset = _preset(model, fixed, rng) if fixed else None
         codes, decoded = sample_with_rules(model.order, model.parents_idx, model.tables, model.codecs, n, rng,
-                                           by_target, axes, aliases)
+                                           by_target, axes, aliases, preset)
     else:
         fixed_codes = {names.index(k): model.codecs[k].encode(v.reset_index(drop=True)) for k, v in fixed.items()}
         codes = ancestral_sample(model.order, model.parents_idx, model.tables, model.sizes, n, rng, fixed_codes,
@@ -384,6 +384,34 @@ def _sample_chunk(model: Model, n: int, rng: np.random.Generator, fixed: dict[st
             values = decoded[name] if name in decoded else codec.decode(codes[:, j], rng)
             columns[name] = _cast(values, spec, has_na)
     return pd.DataFrame(columns)
+
+
+def _preset(model: Model, fixed: dict[str, pd.Series], rng: np.random.Generator):
+    """For the rules sampler: rows -> (posterior codes of the fixed columns and their ancestors, values)."""
+    names = model.columns
+    codes = {names.index(k): model.codecs[k].encode(v.reset_index(drop=True)) for k, v in fixed.items()}
+    values = {k: v.reset_index(drop=True) for k, v in fixed.items()}
+
+    def preset(rows: np.ndarray):
+        given = {x: c[rows] for x, c in codes.items()}
+        return (posterior_codes(model.order, model.parents_idx, model.tables, model.sizes, given, rng),
+                {k: v.iloc[rows].reset_index(drop=True) for k, v in values.items()})
+
+    return preset
+
+
+def _check_conditions(rules: Plan, fixed: dict[str, pd.Series]) -> None:
+    """A rule that reads only conditioned columns must hold for the given values (or no row can exist)."""
+    from bayes_synth.dsl.evaluate import rule_holds
+
+    frame = pd.DataFrame({k: v.reset_index(drop=True) for k, v in fixed.items()})
+    for rule in rules.targets:
+        columns = {rule.target, *rule.inputs}
+        if isinstance(rule, TargetRule) and columns <= set(frame.columns):
+            broken = int((~rule_holds(rule.rule, frame[list(columns)])).sum())
+            if broken:
+                raise SamplingError(f"The conditions break '{rule.text}' in {broken} of {len(frame)} rows; "
+                                    "no row can have these values. Change the conditions.")
 
 
 def _axes(schema: Schema) -> dict[str, Axis]:

@@ -322,10 +322,13 @@ def test_lower_returns_groups_in_draw_order():
     assert [(o.target, o.inputs) for o in group.orderings()] == [("ok", ("grade",)), ("level", ("grade", "ok"))]
 
 
-def test_conditional_sampling_with_combine_refused(places):
+def test_conditional_sampling_with_combine_keeps_kept_tuples(places):
     synth = fit(places, PLACE_RULES + "combine city, region\n", epsilon=float("inf"))
-    with pytest.raises(SamplingError, match="not supported yet"):
-        synth.sample(10, conditions={"city": "Paris"})
+    seen = set(zip(places["city"], places["region"], strict=True))
+    city = places["city"].dropna().iloc[0]
+    fake = synth.sample(300, random_state=0, conditions={"city": city})
+    assert (fake["city"] == city).all()
+    assert set(zip(fake["city"], fake["region"], strict=True)) <= seen
 
 
 # ----------------------------------------------------------------------------- the model file

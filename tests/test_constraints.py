@@ -153,10 +153,63 @@ def test_rules_that_cannot_be_enforced_are_refused_before_fitting(bank, extra, c
     assert code in str(err.value)
 
 
-def test_conditions_with_rules_are_refused_clearly(bank):
+def test_conditions_with_rules_fix_the_columns_and_every_rule_holds(tmp_path, bank):
+    synth = fit(bank, BANK_RULES, epsilon=1.0, random_state=3)
+    for conditions in ({"product": "loan"}, {"status": "closed", "product": "savings"},
+                       {"opened": "2019-06-30"}):
+        fake = synth.sample(1500, random_state=1, conditions=conditions)
+        assert len(fake) == 1500
+        for column, value in conditions.items():
+            assert (fake[column].astype(str).str[:10] == value).all(), column
+        assert check_table(parse_constraints(BANK_RULES), fake).ok
+    loans = synth.sample(500, random_state=2, conditions={"product": "loan"})
+    assert (loans["balance"] <= 0).all() and loans["term_months"].dropna().between(6, 120).all()
+    assert_written_output_obeys(tmp_path, loans, BANK_RULES)
+
+
+def test_conditions_that_break_a_rule_are_refused_naming_it(bank):
     synth = fit(bank, BANK_RULES, epsilon=float("inf"))
-    with pytest.raises(SamplingError, match="not supported yet"):
-        synth.sample(10, conditions={"product": "loan"})
+    with pytest.raises(SamplingError, match=r"The conditions break 'rule if product == \"loan\" then term_months"):
+        synth.sample(10, conditions={"product": "loan", "term_months": 400})
+
+
+def _joint(model) -> dict[tuple, float]:
+    """The model's joint distribution by enumeration (tiny models only), keyed by label tuples."""
+    import itertools
+
+    labels = [codec.labels() for codec in model.codecs.values()]
+    out = {}
+    for combo in itertools.product(*[range(len(x)) for x in labels]):
+        p = 1.0
+        for i, parents in enumerate(model.parents_idx):
+            row = 0
+            for q in parents:
+                row = row * model.codecs[model.columns[q]].size + combo[q]
+            p *= model.tables[i][row, combo[i]]
+        out[tuple(lab[c] for lab, c in zip(labels, combo, strict=True))] = p
+    return out
+
+
+def test_condition_on_a_rule_target_is_exact_conditioning_on_the_rule():
+    """Given x (the rule's target), the other column follows P(z | x, rule holds), by enumeration."""
+    rng = np.random.default_rng(0)
+    x = rng.choice(["a", "b"], 4000)
+    z = np.where(x == "a", rng.choice(["0", "1", "2"], 4000, p=[0.2, 0.5, 0.3]),
+                 rng.choice(["0", "1", "2"], 4000, p=[0.6, 0.2, 0.2]))
+    text = ('column x: categorical in ["a", "b"], not null\ncolumn z: categorical in ["0", "1", "2"], not null\n'
+            'rule if z == "1" then x != "a"\n')
+    synth = fit(pd.DataFrame({"x": x, "z": z}), text, epsilon=float("inf"))
+    joint = _joint(synth.model_)
+    names = synth.model_.columns
+    allowed = {k: p for k, p in joint.items() if k[names.index("x")] == "a" and k[names.index("z")] != "1"}
+    total = sum(allowed.values())
+    n = 20_000
+    fake = synth.sample(n, random_state=5, conditions={"x": "a"})
+    assert (fake["x"] == "a").all() and not (fake["z"] == "1").any()
+    for value in ("0", "2"):
+        p = sum(q for k, q in allowed.items() if k[names.index("z")] == value) / total
+        got = float((fake["z"] == value).mean())
+        assert abs(got - p) <= 5 * np.sqrt(p * (1 - p) / n), (value, got, p)
 
 
 def test_cli_fit_with_rules_then_sample_then_check(tmp_path, bank):
