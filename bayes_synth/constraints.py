@@ -12,6 +12,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,11 @@ class Plan:
     targets: list[Any] = field(default_factory=list)  # rules the sampler enforces while drawing
     rules: RuleSet | None = None  # as written by the user (their files and lines), for reports
     combines: list[Any] = field(default_factory=list)  # CombineGroup: fixed combinations (tuples learned at fit)
+    shares: dict[str, Fraction] = field(default_factory=dict)  # declared epsilon_share per column (public)
+
+    def weights(self, columns: list[str]) -> list[Fraction] | None:
+        """Each column's declared ``epsilon_share`` (1 when not declared), or None if none is declared."""
+        return [self.shares.get(c, Fraction(1)) for c in columns] if self.shares else None
 
     def before(self, columns: list[str]) -> dict[int, set[int]]:
         """Required orderings for structure learning, as column indices (rules' and combines')."""
@@ -78,8 +84,10 @@ def plan_rules(rules: RuleSet | None, schema: Mapping | Schema | None, frame: pd
     result.raise_for_errors()
     lowered = lower(rules, {n: f for n, f in declared.items() if n not in derived},
                     list(result.derive_order), result.kinds)
+    shares = {c.name: Fraction(str(c.option("epsilon_share"))) for c in rules.columns
+              if c.option("epsilon_share") is not None and c.name not in derived}
     return Plan(lowered.schema, lowered.derives, lowered.privacy, to_source(rules), lowered.targets, rules,
-                lowered.combines)
+                lowered.combines, shares)
 
 
 def report_broken_rules(plan: Plan, frame: pd.DataFrame):

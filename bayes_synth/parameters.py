@@ -44,29 +44,39 @@ def conditional_table(noisy: np.ndarray, noise: float, total: float | None = Non
     return table / table.sum(axis=1, keepdims=True)
 
 
-def split_counts_budget(total: Fraction, cells: list[int]) -> list[Fraction]:
+def split_counts_budget(total: Fraction, cells: list[int], shares: list[Fraction] | None = None) -> list[Fraction]:
     """Share ``total`` between tables in proportion to the square root of their cell counts.
 
     The L1 error of a noisy table is about cells / epsilon, so for a fixed total the summed error
     is smallest with epsilon_i proportional to sqrt(cells_i). The cell counts come from the network
-    (a DP output), so the split is post-processing. Shares are exact fractions adding up to ``total``.
+    (a DP output), so the split is post-processing. ``shares`` (the columns' declared
+    ``epsilon_share``, public) multiply the weights. Shares are exact fractions adding up to ``total``.
 
     >>> split_counts_budget(Fraction(3), [1, 4])
     [Fraction(1, 1), Fraction(2, 1)]
+    >>> split_counts_budget(Fraction(3), [1, 4], [Fraction(2), Fraction(1)])
+    [Fraction(3, 2), Fraction(3, 2)]
     """
     weights = [Fraction(math.isqrt(c * 10**6), 10**3) for c in cells]
+    if shares is not None:
+        weights = [w * s for w, s in zip(weights, shares, strict=True)]
     norm = sum(weights, Fraction(0))
     return [total * w / norm for w in weights]
 
 
 def learn_tables(queries: PrivateQueries, network: Network, eps_total: Fraction, n_hat: int | None = None,
-                 progress: Callable[[int], None] | None = None) -> list[np.ndarray]:
-    """One conditional table per column (indexed by column), shape (parent configs, child values)."""
+                 progress: Callable[[int], None] | None = None,
+                 weights: list[Fraction] | None = None) -> list[np.ndarray]:
+    """One conditional table per column (indexed by column), shape (parent configs, child values).
+
+    ``weights``: per column, the declared ``epsilon_share`` (default 1 each) scaling its share of
+    ``eps_total``.
+    """
     sizes = queries.source.sizes
     names = queries.source.names
     private = queries.ledger.private
     cells = [sizes[x] * math.prod(sizes[p] for p in network.parents[x]) for x in range(len(sizes))]
-    shares = split_counts_budget(eps_total, cells)
+    shares = split_counts_budget(eps_total, cells, weights)
     tables: list[np.ndarray] = [np.empty(0)] * len(sizes)
     for x in network.order:
         ps = network.parents[x]

@@ -137,7 +137,7 @@ class Synthesizer:
         with _progress(self.progress, 2 * len(codecs) - 1, "fit") as bar:
             network = learn_structure(queries, budget.structure, budget.counts, k, struct_rng, bar,
                                       plan.before(list(codecs)))
-            tables = learn_tables(queries, network, budget.counts * len(codecs), n_hat, bar)
+            tables = learn_tables(queries, network, budget.counts * len(codecs), n_hat, bar, plan.weights(list(codecs)))
         settings = self._settings(eps, delta, k, bins, n_hat, budget)
         settings["output_columns"] = list(raw.columns) + [c for c in plan.derives if c not in raw.columns]
         self.model_ = Model(schema, codecs, network.order, network.parents, tables, ledger, settings, plan.source,

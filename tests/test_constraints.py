@@ -283,3 +283,19 @@ def test_non_affine_rules_are_refused_saying_why(bank, extra, words):
     with pytest.raises(DSLSemanticError, match="E0301") as err:
         fit(bank, BANK_RULES + extra, epsilon=1.0)
     assert words in str(err.value)
+
+
+def test_epsilon_share_weights_the_columns_conditional_table(bank):
+    """A declared epsilon_share scales that column's share of the counts budget (seen in the ledger)."""
+    def table_epsilons(text):
+        synth = fit(bank, text, epsilon=1.0, random_state=0)
+        frame = synth.ledger_.to_frame()
+        rows = frame[frame["query_kind"] == "counts"]
+        return {note.split(" |")[0][2:]: float(e) for note, e in zip(rows["note"], rows["epsilon"], strict=True)}, synth
+
+    plain, _ = table_epsilons(BANK_RULES)
+    heavy, synth = table_epsilons(BANK_RULES.replace('in ["open", "closed"], not null',
+                                                     'in ["open", "closed"], not null, epsilon_share 4'))
+    assert heavy["status"] / heavy["product"] > 2.5 * plain["status"] / plain["product"]
+    assert sum(heavy.values()) == pytest.approx(sum(plain.values()))
+    assert synth.ledger_.spent_epsilon <= 1
