@@ -143,6 +143,7 @@ def test_unary_rules_narrow_the_domain(bank):
 @pytest.mark.parametrize("extra, code", [
     ("combine product, balance", "E0305"),
     ("entity person(status, product)", "E0301"),
+    ("column id: integer, unique", "E0301"),
     ("rule balance * balance <= 100", "E0301"),
     ("rule interest_rate >= 0.5", "E0302"),
     ("rule if opened <= closed then term_months >= 1\nrule if term_months >= 1 then opened <= closed", "E0303"),
@@ -299,3 +300,10 @@ def test_epsilon_share_weights_the_columns_conditional_table(bank):
     assert heavy["status"] / heavy["product"] > 2.5 * plain["status"] / plain["product"]
     assert sum(heavy.values()) == pytest.approx(sum(plain.values()))
     assert synth.ledger_.spent_epsilon <= 1
+
+
+def test_declared_formats_not_applied_yet_are_said_not_dropped(bank):
+    """A semantic type, format or decimals the sampler does not apply yet gives a warning naming the column."""
+    text = BANK_RULES.replace("column balance: float,", 'column balance: float, decimals 2,')
+    with pytest.warns(BayesSynthWarning, match=r"not yet applied to sampled values.*balance \(decimals\)"):
+        Synthesizer(constraints=text, epsilon=float("inf")).fit(bank)

@@ -49,6 +49,10 @@ def lower(ruleset: RuleSet, schema: Mapping[str, dict[str, Any]], derive_order: 
     """
     out = {name: dict(facts) for name, facts in schema.items()}
     problems = [_unsupported(s) for s in ruleset if isinstance(s, Entity)]
+    problems += [Diagnostic("E0301", f"'unique' on column '{c.name}' cannot be enforced by construction yet",
+                            c.span, help="remove 'unique' for now (identifier columns are generated unique with the "
+                                         "semantic types, planned); 'bayes-synth check' still checks it")
+                 for c in ruleset.columns if c.unique]
     derived = {d.name for d in ruleset.derives}
     combines = []
     for statement in ruleset.of_type(Combine):
