@@ -140,42 +140,51 @@ class NumericCodec:
     def decode(self, codes: np.ndarray, rng: np.random.Generator) -> pd.Series:
         codes = np.asarray(codes, dtype=np.int64)
         missing = codes == self.null_code if self.nullable else np.zeros(len(codes), dtype=bool)
-        bins = np.where(missing, 0, codes)
-        cells = self._draw_cells(bins, rng)
-        lo, hi = self.edges[cells], self.edges[cells + 1]
+        cells = self._draw_cells(np.where(missing, 0, codes), rng)
+        axis = self._in_cells(self.edges[cells], self.edges[cells + 1], rng)
+        return from_column_axis(np.where(missing, np.nan, axis), self.kind)
+
+    def _in_cells(self, lo: np.ndarray, hi: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """A value drawn uniformly in each fine cell [lo, hi) (integers: the integers in it)."""
         if self.integer:
             a, b = np.ceil(lo), np.maximum(np.ceil(lo), np.ceil(hi) - 1)
-            axis = a if np.array_equal(a, b) else a + np.floor(rng.random(len(codes)) * (b - a + 1))
-        else:
-            axis = lo + rng.random(len(codes)) * (hi - lo)
-        axis = np.where(missing, np.nan, axis)
-        return from_column_axis(axis, self.kind)
+            return a if np.array_equal(a, b) else a + np.floor(rng.random(len(lo)) * (b - a + 1))
+        return lo + rng.random(len(lo)) * (hi - lo)
 
     def decode_within(self, codes: np.ndarray, lo: np.ndarray, hi: np.ndarray,
                       rng: np.random.Generator) -> pd.Series:
         """Decode with every value inside ``[lo, hi]`` (per row); codes must be bins that meet it.
 
-        The fine cell is drawn as usual; where it falls outside the bounds, the value is drawn from
-        the part of the bin inside them instead.
+        The fine cell is drawn as usual; where the bounds cut into it, the value is drawn from the part
+        of the cell inside them, and where the cell lies outside them, from the part of the bin inside.
         """
         codes = np.asarray(codes, dtype=np.int64)
         missing = codes == self.null_code if self.nullable else np.zeros(len(codes), dtype=bool)
         bins = np.where(missing, 0, codes)
-        lo, hi = np.where(missing, -np.inf, lo), np.where(missing, np.inf, hi)  # no bound on missing rows
         cells = self._draw_cells(bins, rng)
         c_lo, c_hi = self.edges[cells], self.edges[cells + 1]
-        ranges = np.array(self.bin_ranges())
-        b_lo, b_hi = ranges[bins, 0], ranges[bins, 1]
-        outside = (c_hi <= lo) | (c_lo > hi)
-        start = np.maximum(np.where(outside, b_lo, c_lo), lo)
-        stop = np.where(outside, b_hi, c_hi)
-        if self.integer:
-            a = np.ceil(start)
-            b = np.maximum(a, np.minimum(np.ceil(stop) - 1, np.floor(hi)))
-            axis = a + np.floor(rng.random(len(codes)) * (b - a + 1))
+        axis = self._in_cells(c_lo, c_hi, rng)
+        if self.integer:  # the cell's integers are ceil(c_lo) .. ceil(c_hi) - 1
+            first, last = np.ceil(c_lo), np.ceil(c_hi) - 1
+            # elsewhere the cell holds an integer and all its integers are inside the bounds
+            cut = np.flatnonzero(((lo > first) | (hi < last) | (first > last)) & ~missing)
         else:
-            top = np.minimum(stop, hi)
-            axis = np.where(top > start, start + rng.random(len(codes)) * (top - start), start)
+            cut = np.flatnonzero(((lo > c_lo) | (hi < c_hi)) & ~missing)
+        if len(cut):
+            lo, hi, c_lo, c_hi, b = lo[cut], hi[cut], c_lo[cut], c_hi[cut], bins[cut]
+            ranges = np.array(self.bin_ranges())
+            outside = (c_hi <= lo) | (c_lo > hi)
+            if self.integer:  # a cell narrower than 1 may hold no integer: use the bin's
+                outside |= first[cut] > last[cut]
+            start = np.maximum(np.where(outside, ranges[b, 0], c_lo), lo)
+            stop = np.where(outside, ranges[b, 1], c_hi)
+            if self.integer:
+                a = np.ceil(start)
+                top = np.maximum(a, np.minimum(np.ceil(stop) - 1, np.floor(hi)))
+                axis[cut] = a + np.floor(rng.random(len(cut)) * (top - a + 1))
+            else:
+                top = np.minimum(stop, hi)
+                axis[cut] = np.where(top > start, start + rng.random(len(cut)) * (top - start), start)
         return from_column_axis(np.where(missing, np.nan, axis), self.kind)
 
     def _draw_cells(self, bins: np.ndarray, rng: np.random.Generator) -> np.ndarray:

@@ -7,7 +7,8 @@ bounds for numeric targets) is spread back over the rows that share that combina
 conditional distribution times the mask is drawn once per distinct (parent configuration, mask) pair
 with the alias method, and numeric values are decoded inside their bounds, so every sampled row obeys
 every rule. Only the columns rules read are decoded while drawing; the rest are decoded at the end by
-the caller's fast path.
+the caller's fast path. Rules that read only categorical columns are compiled once per model
+(:func:`compile_static`): the masked, renormalised tables are built ahead and drawn like any column.
 
 A row whose earlier values leave a later column no allowed value (a *dead end*) is drawn again from
 the start, with the same masks, for up to ``REDRAW_ROUNDS`` rounds: keeping only rows that avoid dead
@@ -18,6 +19,7 @@ rules no row can satisfy.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,7 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from bayes_synth.draws import draw_rows
+from bayes_synth.draws import alias_tables, draw_rows
 from bayes_synth.encode import CategoricalCodec, Codec, NumericCodec
 from bayes_synth.errors import SamplingError
 from bayes_synth.sampling import parent_index
@@ -55,7 +57,7 @@ class Drawn:
         n = len(self.codes)
         if not inputs:
             return np.zeros(n, dtype=np.int64), pd.DataFrame(index=pd.RangeIndex(1))
-        key = np.zeros(n, dtype=np.int64)
+        key, span = np.zeros(n, dtype=np.int64), 1  # key < span
         for name in inputs:
             codec = self.codecs[name]
             if isinstance(codec, CategoricalCodec):
@@ -63,7 +65,11 @@ class Drawn:
             else:
                 part, uniques = pd.factorize(self.column(name), use_na_sentinel=False)
                 radix = max(len(uniques), 1)
-            first, key = group_rows(key * radix + part)
+            if span * radix >= 2**62:  # renumber before the combined key could overflow
+                first, key = group_rows(key)
+                span = len(first)
+            key, span = key * radix + part, span * radix
+        first, key = group_rows(key)
         frame = pd.DataFrame({name: self._at(name, first) for name in inputs})
         return key, frame
 
@@ -92,16 +98,21 @@ Preset = Callable[[np.ndarray], tuple[dict[int, np.ndarray], dict[str, pd.Series
 
 def sample_with_rules(order: Sequence[int], parents, tables, codecs: Mapping[str, Codec], n: int,
                       rng: np.random.Generator, rules: Mapping[str, list[Any]], axes: Mapping[str, Any],
-                      aliases=None, preset: Preset | None = None) -> tuple[np.ndarray, dict[str, pd.Series]]:
+                      aliases=None, preset: Preset | None = None, static: dict[str, Static | None] | None = None
+                      ) -> tuple[np.ndarray, dict[str, pd.Series]]:
     """Draw ``n`` rows of codes obeying ``rules`` (target column -> compiled rules).
+
+    ``static`` caches the rules compiled ahead of drawing (:func:`compile_static`) between calls with
+    the same model and rules (they never depend on the random stream).
 
     With ``preset`` (conditional sampling) the preset columns are not drawn but checked: a row whose
     preset values break a rule is drawn again, preset included (exact conditioning on the rules).
     Returns the codes and the columns decoded while drawing (the output must use those values).
     Raises :class:`SamplingError` naming the rules if rows keep reaching dead ends.
     """
+    static = {} if static is None else static
     out = draw_once(order, parents, tables, codecs, n, rng, rules, axes, aliases,
-                    preset(np.arange(n)) if preset else None)
+                    preset(np.arange(n)) if preset else None, static)
     if out.dead.all() and n > 0:
         raise SamplingError(_dead_end_message(out, n, "every row"))
     for _ in range(REDRAW_ROUNDS):
@@ -109,7 +120,7 @@ def sample_with_rules(order: Sequence[int], parents, tables, codecs: Mapping[str
             break
         rows = np.flatnonzero(out.dead)
         again = draw_once(order, parents, tables, codecs, len(rows), rng, rules, axes, aliases,
-                          preset(rows) if preset else None)
+                          preset(rows) if preset else None, static)
         _replace(out, rows, again, codecs, rng)
     if out.dead.any():
         raise SamplingError(_dead_end_message(out, n, f"{int(out.dead.sum())} of {n} rows, after "
@@ -144,12 +155,15 @@ def _dead_end_message(out: Outcome, n: int, who: str) -> str:
 
 def draw_once(order: Sequence[int], parents, tables, codecs: Mapping[str, Codec], n: int,
               rng: np.random.Generator, rules: Mapping[str, list[Any]], axes: Mapping[str, Any],
-              aliases=None, preset: tuple[dict[int, np.ndarray], dict[str, pd.Series]] | None = None) -> Outcome:
+              aliases=None, preset: tuple[dict[int, np.ndarray], dict[str, pd.Series]] | None = None,
+              static: dict[str, Static | None] | None = None) -> Outcome:
     """One pass of ancestral sampling with masks; rows left without an allowed value are marked dead.
 
     ``preset``: (column index -> codes, column name -> given values) of columns already drawn; rows
-    whose preset values break a rule are marked dead too.
+    whose preset values break a rule are marked dead too. ``static`` caches, per target column, the
+    masked tables of :func:`compile_static` between passes.
     """
+    static = {} if static is None else static
     names = list(codecs)
     sizes = [c.size for c in codecs.values()]
     drawn = Drawn(names, codecs, np.zeros((n, len(names)), dtype=np.int64, order="F"), rng)
@@ -167,21 +181,30 @@ def draw_once(order: Sequence[int], parents, tables, codecs: Mapping[str, Codec]
         if name not in rules:
             drawn.codes[:, x] = draw_rows(tables[x], rows, rng, aliases[x] if aliases else None)
             continue
-        if isinstance(codec, CategoricalCodec):
-            mask, bounds = _category_mask(rules[name], drawn, codec), None
+        if name not in static:
+            static[name] = compile_static(rules[name], x, drawn, tables[x], axes.get(name))
+        fast = static[name]
+        if fast is not None:
+            allowed = fast.allowed_for(drawn.codes, sizes)
         else:
-            mask, bounds = _numeric_mask(rules[name], drawn, codec, axes.get(name))
-        empty = ~mask.any(axis=1) & ~dead
-        if empty.any():
+            allowed = restrict(rules[name], drawn, codec, axes.get(name))
+        empty_groups = ~allowed.mask.any(axis=1)
+        if empty_groups.any():
+            empty = empty_groups[allowed.group] & ~dead
             text = "; ".join(r.text for r in rules[name])
             blame[text] = blame.get(text, 0) + int(empty.sum())
-            dead |= empty
-            mask[empty] = True  # keep drawing these rows; they are thrown away
-            if bounds is not None:
-                bounds.lo[empty], bounds.hi[empty] = -np.inf, np.inf
-        drawn.codes[:, x] = draw_masked(tables[x], rows, mask, rng)
-        if bounds is not None:
-            drawn.values[name] = _decode_within(codec, drawn.codes[:, x], bounds, rng)
+            dead |= empty_groups[allowed.group]
+            if fast is not None:  # the compiled restriction is shared between passes: open a copy
+                allowed = Allowed(allowed.group, allowed.mask.copy(), *(None if a is None else a.copy() for a in
+                                                                        (allowed.lo, allowed.hi)),
+                                  allowed.choice, allowed.choices)
+            allowed.open(empty_groups)  # keep drawing these rows; they are thrown away
+        if fast is not None:
+            drawn.codes[:, x] = fast.draw(rows, allowed, rng)
+        else:
+            drawn.codes[:, x] = draw_masked(tables[x], rows, allowed.mask, rng, allowed.group)
+        if allowed.lo is not None:
+            drawn.values[name] = _decode_within(codec, drawn.codes[:, x], allowed, rng)
     for x in fixed_codes:  # preset columns are checked once every column their rules read is drawn
         name = names[x]
         if name in rules:
@@ -193,61 +216,138 @@ def draw_once(order: Sequence[int], parents, tables, codecs: Mapping[str, Codec]
     return Outcome(drawn.codes, drawn.values, dead, blame)
 
 
-def _allowed(rules, drawn: Drawn, codec: Codec, axis, x: int) -> np.ndarray:
-    """Where the column's drawn (preset) value is one ``rules`` allow, given the row's other values."""
-    n = len(drawn.codes)
-    code = drawn.codes[:, x]
-    if isinstance(codec, CategoricalCodec):
-        return _category_mask(rules, drawn, codec)[np.arange(n), code]
-    mask, bounds = _numeric_mask(rules, drawn, codec, axis)
-    value = np.asarray(axis(drawn.column(codec.name)), dtype=float)
-    missing = np.isnan(value)
-    ok = (bounds.lo <= value) & (value <= bounds.hi)
-    if bounds.choices is not None:
-        group, sets = bounds.choices
-        for g in np.unique(group):
-            rows = group == g
-            ok[rows] &= np.isin(value[rows], sets[g])
-    if codec.nullable:
-        ok[missing] = mask[missing, codec.null_code]
-    return ok
-
-
-def _category_mask(rules, drawn: Drawn, codec: CategoricalCodec) -> np.ndarray:
-    mask = np.ones((len(drawn.codes), codec.size), dtype=bool)
-    for rule in rules:
-        group, frame = drawn.distinct(_inputs(rule, drawn))
-        mask &= rule.restrict(frame, codec.categories, codec.nullable).mask[group]
-    return mask
-
-
 @dataclass
-class _Bounds:
-    lo: np.ndarray
-    hi: np.ndarray
-    choices: tuple[np.ndarray, list[np.ndarray]] | None = None  # (group per row, allowed values per group)
+class Allowed:
+    """What the rules on one column allow, per *group* of rows (rows that share every value the rules read).
+
+    ``mask[g]``: the codes group ``g`` may draw; numeric columns also carry the value bounds
+    ``lo[g] <= value <= hi[g]`` and, for ``combine``, the allowed values ``choices[choice[g]]``.
+    Everything is computed once per group and spread over the rows by ``group`` only when drawing.
+    """
+
+    group: np.ndarray                      # (n,) group of each row
+    mask: np.ndarray                       # (groups, size) bool
+    lo: np.ndarray | None = None           # (groups,) float
+    hi: np.ndarray | None = None
+    choice: np.ndarray | None = None       # (groups,) index into choices
+    choices: list[np.ndarray] | None = None
+
+    def open(self, groups: np.ndarray) -> None:
+        """Let ``groups`` (rows already dead) draw anything."""
+        self.mask[groups] = True
+        if self.lo is not None:
+            self.lo[groups], self.hi[groups] = -np.inf, np.inf
 
 
-def _numeric_mask(rules, drawn: Drawn, codec: NumericCodec, axis) -> tuple[np.ndarray, _Bounds]:
-    n = len(drawn.codes)
-    lo, hi = np.full(n, -np.inf), np.full(n, np.inf)
-    null_ok = np.ones(n, dtype=bool)
+def restrict(rules, drawn: Drawn, codec: Codec, axis) -> Allowed:
+    """Evaluate ``rules`` (all on this column) once per distinct combination of the values they read."""
+    inputs = list(dict.fromkeys(c for rule in rules for c in _inputs(rule, drawn)))
+    group, frame = drawn.distinct(inputs)
+    k = len(frame)
+    if isinstance(codec, CategoricalCodec):
+        mask = np.ones((k, codec.size), dtype=bool)
+        for rule in rules:
+            mask &= rule.restrict(frame, codec.categories, codec.nullable).mask
+        return Allowed(group, mask)
+    lo, hi = np.full(k, -np.inf), np.full(k, np.inf)
+    null_ok = np.ones(k, dtype=bool)
     choices = None
     for rule in rules:
-        group, frame = drawn.distinct(_inputs(rule, drawn))
         r = rule.restrict(frame, [], codec.nullable, axis)
-        lo, hi = np.maximum(lo, r.lo[group]), np.minimum(hi, r.hi[group])
-        null_ok &= r.null_ok[group]
+        np.maximum(lo, r.lo, out=lo)
+        np.minimum(hi, r.hi, out=hi)
+        null_ok &= r.null_ok
         if getattr(r, "choices", None) is not None:
             if choices is not None:
                 raise SamplingError(f"Column '{codec.name}' is restricted to fixed values by two statements; "
                                     "keep it in one 'combine'.")
-            choices = (group, [np.asarray(c, dtype=float) for c in r.choices])
-    bounds = _Bounds(lo, hi, choices)
+            choices = [np.asarray(c, dtype=float) for c in r.choices]
     mask = bin_mask(codec, lo, hi, null_ok)
+    allowed = Allowed(group, mask, lo, hi)
     if choices is not None:
-        mask &= _choice_mask(codec, bounds)
-    return mask, bounds
+        allowed.choice, allowed.choices = np.arange(k), choices
+        mask &= _choice_mask(codec, choices)
+    return allowed
+
+
+#: largest (parent configurations x input configurations x codes) table compiled ahead of drawing
+MAX_STATIC_CELLS = 1_000_000
+
+
+@dataclass
+class Static:
+    """Rules on one column that read only categorical columns, compiled once before the rows are drawn.
+
+    What they allow then depends only on the codes of the columns they read (``inputs``), so it is
+    evaluated once per combination of those codes, and the column's conditional table is masked and
+    renormalised once per (parent configuration, input combination): drawing the column costs one
+    alias draw per row, as for a column without rules.
+    """
+
+    inputs: list[int]
+    allowed: Allowed                    # per input combination (``group`` unused)
+    alias: tuple[np.ndarray, np.ndarray]
+
+    def allowed_for(self, codes: np.ndarray, sizes: Sequence[int]) -> Allowed:
+        """The restriction for each row, from its input codes."""
+        a = self.allowed
+        return Allowed(parent_index(codes, self.inputs, sizes), a.mask, a.lo, a.hi, a.choice, a.choices)
+
+    def draw(self, rows: np.ndarray, allowed: Allowed, rng: np.random.Generator) -> np.ndarray:
+        """A code per row from the masked table of its (parent configuration, input combination)."""
+        codes = draw_rows(self.alias[0], rows * len(allowed.mask) + allowed.group, rng, self.alias)
+        bad = ~allowed.mask[allowed.group, codes]  # float rounding, or a dead row: never return a masked code
+        if bad.any():
+            rescue = allowed.mask[allowed.group[bad]]
+            codes[bad] = np.where(rescue.any(axis=1), np.argmax(rescue, axis=1), codes[bad])
+        return codes
+
+
+def compile_static(rules, x: int, drawn: Drawn, table: np.ndarray, axis) -> Static | None:
+    """The :class:`Static` form of the rules on column ``x``, or None when they read a numeric column or
+    the masked table would be larger than :data:`MAX_STATIC_CELLS`."""
+    codec = drawn.codecs[drawn.names[x]]
+    inputs = list(dict.fromkeys(c for rule in rules for c in _inputs(rule, drawn)))
+    if not all(isinstance(drawn.codecs[c], CategoricalCodec) for c in inputs):
+        return None
+    index = [drawn.names.index(c) for c in inputs]
+    combos = math.prod(drawn.codecs[c].size for c in inputs)
+    if table.shape[0] * combos * codec.size > MAX_STATIC_CELLS:
+        return None
+    every = np.zeros((combos, len(drawn.names)), dtype=np.int64)  # each input combination, in parent_index order
+    rest = np.arange(combos)
+    for j in reversed(index):
+        size = drawn.codecs[drawn.names[j]].size
+        every[:, j], rest = rest % size, rest // size
+    allowed = restrict(rules, Drawn(drawn.names, drawn.codecs, every, drawn.rng), codec, axis)
+    g = allowed.group
+    per_combo = Allowed(g, allowed.mask[g], *(None if a is None else a[g] for a in (allowed.lo, allowed.hi,
+                                                                                  allowed.choice)),
+                        allowed.choices)
+    mask = per_combo.mask
+    masked = (table[:, None, :] * mask[None, :, :]).reshape(-1, codec.size)
+    total = masked.sum(axis=1)
+    fallback = np.tile(np.where(mask.any(axis=1, keepdims=True), mask, True), (table.shape[0], 1))
+    masked = np.where((total > 0)[:, None], masked, fallback)  # the model gives the allowed values no mass
+    return Static(index, per_combo, alias_tables(masked))
+
+
+def _allowed(rules, drawn: Drawn, codec: Codec, axis, x: int) -> np.ndarray:
+    """Where the column's drawn (preset) value is one ``rules`` allow, given the row's other values."""
+    code = drawn.codes[:, x]
+    allowed = restrict(rules, drawn, codec, axis)
+    if isinstance(codec, CategoricalCodec):
+        return allowed.mask[allowed.group, code]
+    value = np.asarray(axis(drawn.column(codec.name)), dtype=float)
+    missing = np.isnan(value)
+    ok = (allowed.lo[allowed.group] <= value) & (value <= allowed.hi[allowed.group])
+    if allowed.choices is not None:
+        for g in np.unique(allowed.group):
+            rows = allowed.group == g
+            ok[rows] &= np.isin(value[rows], allowed.choices[allowed.choice[g]])
+    if codec.nullable:
+        ok[missing] = allowed.mask[allowed.group[missing], codec.null_code]
+    return ok
 
 
 def _inputs(rule, drawn: Drawn) -> list[str]:
@@ -255,7 +355,7 @@ def _inputs(rule, drawn: Drawn) -> list[str]:
 
 
 def bin_mask(codec: NumericCodec, lo: np.ndarray, hi: np.ndarray, null_ok: np.ndarray) -> np.ndarray:
-    """(n, size) mask of the bins that hold at least one value in [lo, hi] (and the missing code)."""
+    """(k, size) mask of the bins that hold at least one value in [lo, hi] (and the missing code)."""
     ranges = np.array(codec.bin_ranges())  # (bins, 2): [a, b)
     a, b = ranges[:, 0][None, :], ranges[:, 1][None, :]
     lo_, hi_ = lo[:, None], hi[:, None]
@@ -270,45 +370,55 @@ def bin_mask(codec: NumericCodec, lo: np.ndarray, hi: np.ndarray, null_ok: np.nd
     return inside
 
 
-def _choice_mask(codec: NumericCodec, bounds: _Bounds) -> np.ndarray:
-    """(n, size): bins holding at least one allowed value within each row's bounds."""
-    group, sets = bounds.choices
+def _choice_mask(codec: NumericCodec, choices: list[np.ndarray]) -> np.ndarray:
+    """(k, size): bins holding at least one allowed value, per group."""
     ranges = np.array(codec.bin_ranges())
-    per_group = np.zeros((len(sets), codec.n_bins), dtype=bool)
-    for g, values in enumerate(sets):  # one pass per distinct combination, not per row
+    per_group = np.zeros((len(choices), codec.size), dtype=bool)
+    if codec.nullable:
+        per_group[:, codec.null_code] = True
+    for g, values in enumerate(choices):  # one pass per distinct combination, not per row
         if len(values):
             b = np.searchsorted(ranges[:, 0], values, side="right") - 1
             per_group[g, b[(b >= 0) & (values < ranges[np.clip(b, 0, None), 1])]] = True
-    mask = per_group[group]
-    if codec.nullable:
-        mask = np.concatenate([mask, np.ones((len(group), 1), dtype=bool)], axis=1)
-    return mask
+    return per_group
 
 
-def draw_masked(table: np.ndarray, rows: np.ndarray, mask: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+def draw_masked(table: np.ndarray, rows: np.ndarray, mask: np.ndarray, rng: np.random.Generator,
+                group: np.ndarray | None = None) -> np.ndarray:
     """Draw a code per row from ``table[rows] * mask``, renormalised (uniform over the mask if that is 0).
 
-    Rows are grouped by distinct (parent configuration, mask); each group's distribution is built once
-    and drawn with the alias method, so the cost is one pass over the rows.
+    ``mask`` is per row, (n, size); or, with ``group``, per group, (groups, size), row i using
+    ``mask[group[i]]``. Rows are grouped by distinct (parent configuration, mask); each group's
+    distribution is built once and drawn with the alias method, so the cost is one pass over the rows.
     """
-    n, size = mask.shape
+    n = len(rows)
     if n == 0:
         return np.zeros(0, dtype=np.int64)
-    if size <= 62:
-        pattern = group_rows(mask.astype(np.int64) @ (np.int64(1) << np.arange(size, dtype=np.int64)))[1]
+    if group is None:
+        mask, group = _patterns(mask)
     else:
-        _, pattern = np.unique(mask, axis=0, return_inverse=True)
-    pattern = pattern.reshape(-1).astype(np.int64)
-    first, group = group_rows(rows * (pattern.max() + 1) + pattern)
-    allowed = mask[first]
+        patterns, index = _patterns(mask)
+        mask, group = patterns, index[group]
+    first, key = group_rows(np.asarray(rows, dtype=np.int64) * len(mask) + group)
+    allowed = mask[group[first]]
     p = table[rows[first]] * allowed
     total = p.sum(axis=1)
     p = np.where((total > 0)[:, None], p, allowed.astype(float))  # the model gives the allowed values no mass
-    codes = draw_rows(p, group.reshape(-1), rng)
-    bad = ~mask[np.arange(n), codes]  # float rounding in the alias tables: never return a masked code
+    codes = draw_rows(p, key, rng)
+    bad = ~mask[group, codes]  # float rounding in the alias tables: never return a masked code
     if bad.any():
-        codes[bad] = np.argmax(mask[bad], axis=1)
+        codes[bad] = np.argmax(mask[group[bad]], axis=1)
     return codes
+
+
+def _patterns(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(distinct rows of ``mask``, index of each row's pattern)."""
+    size = mask.shape[1]
+    if size <= 62:
+        first, index = group_rows(mask.astype(np.int64) @ (np.int64(1) << np.arange(size, dtype=np.int64)))
+        return mask[first], index
+    patterns, index = np.unique(mask, axis=0, return_inverse=True)
+    return patterns, index.reshape(-1).astype(np.int64)
 
 
 def group_rows(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -332,20 +442,25 @@ def group_rows(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return first.astype(np.int64), group.reshape(-1).astype(np.int64)
 
 
-def _decode_within(codec: NumericCodec, codes: np.ndarray, bounds: _Bounds, rng: np.random.Generator) -> pd.Series:
-    values = codec.decode_within(codes, bounds.lo, bounds.hi, rng)
-    if bounds.choices is None:
+def _decode_within(codec: NumericCodec, codes: np.ndarray, allowed: Allowed, rng: np.random.Generator) -> pd.Series:
+    lo, hi = allowed.lo[allowed.group], allowed.hi[allowed.group]
+    values = codec.decode_within(codes, lo, hi, rng)
+    if allowed.choices is None:
         return values
     from bayes_synth.ingest import column_axis, from_column_axis
 
-    group, sets = bounds.choices
     axis = np.array(column_axis(values, codec.kind), dtype=float)  # a writable copy
     ranges = np.array(codec.bin_ranges())
     known = np.flatnonzero(codes != (codec.null_code if codec.nullable else -1))
-    key = pd.DataFrame({"g": group[known], "b": codes[known], "lo": bounds.lo[known], "hi": bounds.hi[known]})
-    for (g, b, lo, hi), idx in key.groupby(["g", "b", "lo", "hi"], sort=False).indices.items():
-        values_g = sets[g]
-        ok = values_g[(values_g >= max(ranges[b, 0], lo)) & (values_g < ranges[b, 1]) & (values_g <= hi)]
+    first, pair = group_rows(allowed.group[known] * codec.size + codes[known])
+    order = np.argsort(pair, kind="stable")
+    bounds = np.searchsorted(pair[order], np.arange(len(first) + 1))
+    for i, row in enumerate(known[first]):  # one pass per distinct (group, bin), not per row
+        g, b = allowed.group[row], codes[row]
+        values_g = allowed.choices[allowed.choice[g]]
+        ok = values_g[(values_g >= max(ranges[b, 0], allowed.lo[g])) & (values_g < ranges[b, 1])
+                      & (values_g <= allowed.hi[g])]
         if len(ok):
-            axis[known[idx]] = ok[rng.integers(0, len(ok), len(idx))]
+            idx = known[order[bounds[i]:bounds[i + 1]]]
+            axis[idx] = ok[rng.integers(0, len(ok), len(idx))]
     return from_column_axis(axis, codec.kind)

@@ -142,7 +142,7 @@ class Synthesizer:
         settings["output_columns"] = list(raw.columns) + [c for c in plan.derives if c not in raw.columns]
         self.model_ = Model(schema, codecs, network.order, network.parents, tables, ledger, settings, plan.source,
                             combinations)
-        self._rules = plan
+        self._rules, self._static = plan, {}
         self.ledger_ = ledger
         return self
 
@@ -220,7 +220,8 @@ class Synthesizer:
         def chunk(i: int) -> pd.DataFrame:
             start, size = starts[i], min(SAMPLE_CHUNK, int(n) - starts[i])
             part = _sample_chunk(model, size, np.random.default_rng(streams[i]),
-                                 {k: v[start:start + size] for k, v in fixed_values.items()}, aliases, rules)
+                                 {k: v[start:start + size] for k, v in fixed_values.items()}, aliases, rules,
+                                 self._static)
             if bar:
                 bar(size)
             return part
@@ -237,7 +238,7 @@ class Synthesizer:
         """
         if getattr(self, "_rules", None) is None:
             plan = from_source(model.rules_source, {n: s.kind for n, s in model.schema.items()})
-            self._rules = _stored_combinations(plan, model)
+            self._rules, self._static = _stored_combinations(plan, model), {}
         return self._rules
 
     def save(self, path: str | Path, *, force: bool = False, inputs=()) -> Path:
@@ -356,7 +357,7 @@ def _condition_values(model: Model, conditions: Mapping[str, Any], n: int) -> di
 
 
 def _sample_chunk(model: Model, n: int, rng: np.random.Generator, fixed: dict[str, pd.Series],
-                  aliases: list | None = None, rules: Plan | None = None) -> pd.DataFrame:
+                  aliases: list | None = None, rules: Plan | None = None, static: dict | None = None) -> pd.DataFrame:
     names = model.columns
     decoded: dict[str, pd.Series] = {}
     if rules is not None and rules.targets:
@@ -366,7 +367,7 @@ def _sample_chunk(model: Model, n: int, rng: np.random.Generator, fixed: dict[st
         axes = _axes(model.schema)
         preset = _preset(model, fixed, rng) if fixed else None
         codes, decoded = sample_with_rules(model.order, model.parents_idx, model.tables, model.codecs, n, rng,
-                                           by_target, axes, aliases, preset)
+                                           by_target, axes, aliases, preset, static)
     else:
         fixed_codes = {names.index(k): model.codecs[k].encode(v.reset_index(drop=True)) for k, v in fixed.items()}
         codes = ancestral_sample(model.order, model.parents_idx, model.tables, model.sizes, n, rng, fixed_codes,

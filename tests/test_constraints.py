@@ -302,6 +302,7 @@ def test_epsilon_share_weights_the_columns_conditional_table(bank):
     assert synth.ledger_.spent_epsilon <= 1
 
 
+@pytest.mark.filterwarnings("ignore:Rows of the training data break the rules")
 def test_declared_formats_not_applied_yet_are_said_not_dropped(bank):
     """A semantic type, format or decimals the sampler does not apply yet gives a warning naming the column."""
     text = BANK_RULES.replace("column balance: float,", 'column balance: float, decimals 2,')

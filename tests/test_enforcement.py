@@ -131,3 +131,106 @@ rule `hours-per-week` >= age + 30
         out = synth.sample(5000, random_state=1)
     assert (out["hours-per-week"] >= out["age"] + 30).all()
     assert out["age"].max() <= 69
+
+
+def _category_codecs():
+    return {"x": CategoricalCodec("x", "categorical", ["a", "b", "c"], nullable=False),
+            "y": CategoricalCodec("y", "categorical", ["u", "v", "w"], nullable=False)}
+
+
+def _within(freq, expected, n, sds=5):
+    expected = np.asarray(expected, dtype=float)
+    return np.all(np.abs(freq - expected) <= sds * np.sqrt(expected * (1 - expected) / n) + 1e-12)
+
+
+def test_rules_on_categories_are_compiled_once_and_draw_from_the_renormalised_table():
+    """y | x masked by rules that read only categories: each row draws from table[x] * mask / sum."""
+    codecs = _category_codecs()
+    rules = _targets('rule if x == "a" then y != "u"\nrule if x == "c" then y == "w"',
+                     dict.fromkeys(codecs, "categorical"))
+    tables = [np.array([[0.5, 0.3, 0.2]]), np.array([[0.2, 0.3, 0.5], [0.6, 0.3, 0.1], [0.3, 0.3, 0.4]])]
+    static = {}
+    n = 300_000
+    codes, _ = sample_with_rules([0, 1], [[], [0]], tables, codecs, n, np.random.default_rng(3), rules,
+                                 {}, static=static)
+    assert static["y"] is not None and static["y"].inputs == [0]  # compiled ahead, not per row
+    x, y = codes[:, 0], codes[:, 1]
+    assert _within(np.bincount(x, minlength=3) / n, [0.5, 0.3, 0.2], n)
+    for value, expected in ((0, [0, 0.3 / 0.8, 0.5 / 0.8]), (1, [0.6, 0.3, 0.1]), (2, [0, 0, 1])):
+        part = y[x == value]
+        assert _within(np.bincount(part, minlength=3) / len(part), expected, len(part))
+
+
+def test_compiled_rules_redraw_rows_left_without_a_value():
+    """x == "b" leaves y nothing: those rows are drawn again (exact conditioning: x is never b)."""
+    codecs = _category_codecs()
+    rules = _targets('rule if x == "b" then y == "u"\nrule if x == "b" then y == "v"',
+                     dict.fromkeys(codecs, "categorical"))
+    tables = [np.array([[0.5, 0.3, 0.2]]), np.full((3, 3), 1 / 3)]
+    static = {}
+    n = 100_000
+    codes, _ = sample_with_rules([0, 1], [[], [0]], tables, codecs, n, np.random.default_rng(4), rules, {},
+                                 static=static)
+    assert static["y"] is not None
+    assert _within(np.bincount(codes[:, 0], minlength=3) / n, [0.5 / 0.7, 0, 0.2 / 0.7], n)
+
+
+def test_numeric_rules_on_categories_compile_ahead_and_bound_every_value():
+    """A numeric target bounded given a category: compiled ahead, values inside the bounds, and
+    uniform over the allowed integers of the cell (the within-bin draw is truncated, not shifted)."""
+    codecs = {"x": CategoricalCodec("x", "categorical", ["a", "b"], nullable=False), "n": _int_codec("n", 0, 9)}
+    rules = _targets('rule if x == "a" then n between 3 and 6', {"x": "categorical", "n": "integer"})
+    tables = [np.array([[0.5, 0.5]]), np.full((2, 10), 0.1)]
+    static = {}
+    m = 200_000
+    codes, values = sample_with_rules([0, 1], [[], [0]], tables, codecs, m, np.random.default_rng(5), rules,
+                                      {"n": Axis("integer")}, static=static)
+    assert static["n"] is not None
+    n = values["n"].to_numpy()
+    a = codes[:, 0] == 0
+    assert n[a].min() == 3 and n[a].max() == 6 and n[~a].min() == 0 and n[~a].max() == 9
+    assert _within(np.bincount(n[a].astype(int), minlength=10)[3:7] / a.sum(), [0.25] * 4, int(a.sum()))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data())
+def test_decode_within_stays_in_the_bin_and_the_bounds(data):
+    """Coarse bins of several fine cells; per-row bounds that meet the row's bin: every value obeys both."""
+    integer = data.draw(st.booleans(), label="integer")
+    cells = data.draw(st.integers(2, 12), label="cells")
+    width = data.draw(st.sampled_from([0.5, 1.0, 3.0]), label="width")
+    edges = np.arange(cells + 1) * width - 0.5 * (width if integer else 0)
+    cut = sorted(data.draw(st.sets(st.integers(1, cells - 1), max_size=3), label="cuts"))
+    groups = np.array([0, *cut])
+    kind = "integer" if integer else "float"
+    codec = NumericCodec("v", kind, edges, groups, np.full(cells, 1.0 / cells), nullable=False)
+    ranges = np.array(codec.bin_ranges())
+    rows = data.draw(st.integers(1, 40), label="rows")
+    codes, lo, hi = [], [], []
+    for _ in range(rows):
+        b = data.draw(st.integers(0, len(groups) - 1))
+        a, z = ranges[b]
+        if integer:
+            inside = np.arange(np.ceil(a), np.ceil(z))
+            if not len(inside):
+                continue
+            low = data.draw(st.sampled_from(inside.tolist()))
+            high = data.draw(st.sampled_from(inside[inside >= low].tolist()))
+            low -= data.draw(st.sampled_from([0, 0, 2]))
+            high += data.draw(st.sampled_from([0, 0, 2]))
+        else:
+            low = data.draw(st.floats(a - 1, z - 1e-6))
+            high = data.draw(st.floats(max(low, a), z + 1))
+        codes.append(b)
+        lo.append(low)
+        hi.append(high)
+    if not codes:
+        return
+    codes = np.array(codes)
+    lo, hi = np.array(lo, dtype=float), np.array(hi, dtype=float)
+    values = codec.decode_within(codes, lo, hi, np.random.default_rng(data.draw(st.integers(0, 99))))
+    v = values.to_numpy(dtype=float)
+    assert np.all((v >= lo) & (v <= hi)), (v, lo, hi)
+    assert np.all((v >= ranges[codes, 0]) & (v < ranges[codes, 1]))
+    if integer:
+        assert np.all(v == np.round(v))

@@ -74,12 +74,14 @@ class TargetRule:
     def _mask(self, drawn: pd.DataFrame, labels: list, nullable: bool) -> np.ndarray:
         """Evaluate the rule for every row and every candidate value of the target."""
         values = list(labels) + ([None] if nullable else [])
-        out = np.empty((len(drawn), len(values)), dtype=bool)
-        trial = drawn[[c for c in self.inputs if c in drawn.columns]].reset_index(drop=True)
-        for j, value in enumerate(values):
-            trial[self.target] = pd.Series([value] * len(trial), dtype=object)
-            out[:, j] = rule_holds(self.rule, trial)
-        return out
+        k = len(drawn)
+        inputs = drawn[[c for c in self.inputs if c in drawn.columns]]
+        # one evaluation over every (row, candidate) pair: the rows repeated once per candidate
+        trial = inputs.iloc[np.tile(np.arange(k), len(values))].reset_index(drop=True)
+        candidates = np.empty(len(values), dtype=object)
+        candidates[:] = values
+        trial[self.target] = pd.Series(np.repeat(candidates, k), dtype=object)
+        return rule_holds(self.rule, trial).reshape(len(values), k).T
 
 
 class Axis:

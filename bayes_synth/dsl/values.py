@@ -96,14 +96,14 @@ def from_literal(value: Any, n: int) -> Val:
     >>> from_literal(2, 3).data.tolist()
     [2.0, 2.0, 2.0]
     """
-    none = np.zeros(n, dtype=bool)
+    none = np.broadcast_to(False, n)  # read-only views: a literal costs nothing per row
     if value is None:
         return null_of("null", n)
     if isinstance(value, bool):
-        return Val("bool", np.full(n, value), none)
+        return Val("bool", np.broadcast_to(value, n), none)
     if isinstance(value, int | float):
-        return Val("num", np.full(n, float(value)), none)
-    return Val("text", np.full(n, value, dtype=object), none)
+        return Val("num", np.broadcast_to(float(value), n), none)
+    return Val("text", np.broadcast_to(np.array([value], dtype=object), n), none)
 
 
 def from_series(series: pd.Series) -> Val:
