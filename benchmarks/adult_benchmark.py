@@ -944,6 +944,19 @@ def build_markdown(args, command, started, finished, methods, refs, notes, schem
     return "\n".join(lines)
 
 
+def kept_sections(path: Path) -> str:
+    """Sections other benchmarks wrote into ``path`` between their markers (kept when this file is rewritten).
+
+    ``benchmarks/rules_benchmark.py`` writes its section between ``<!-- rules_benchmark:start -->`` and
+    ``<!-- rules_benchmark:end -->``.
+    """
+    start, end = "<!-- rules_benchmark:start -->", "<!-- rules_benchmark:end -->"
+    text = path.read_text(encoding="utf-8") if path.is_file() else ""
+    if start not in text or end not in text:
+        return ""
+    return "\n" + start + text.split(start, 1)[1].split(end, 1)[0] + end + "\n"
+
+
 def write_atomic(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=str(path.parent))
@@ -1036,7 +1049,7 @@ def main_parent(args) -> int:
     out = Path(args.out)
     if not out.is_absolute():
         out = ROOT / out
-    write_atomic(out, text)
+    write_atomic(out, text + kept_sections(out))
     print(f"[bench] wrote {out}", flush=True)
     failed = [n for n, runs in methods.items() for r in runs if not r.get("ok")]
     return 1 if "bayes_synth" in failed else 0
