@@ -274,10 +274,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     from bayes_synth.dsl.evaluate import check_table
     from bayes_synth.errors import DSLError
     from bayes_synth.ingest import prepare, read_table
+    from bayes_synth.semantic.plan import plan_semantics
 
     try:
         rules = load_constraints(args.rules)
         raw = read_table(args.data)
+        raw = plan_semantics(raw, rules, detect=False).parse_formatted(raw)  # "$1,234.50" read as 1234.5
         with warnings.catch_warnings():  # kinds inferred for a local check are not published anywhere
             warnings.simplefilter("ignore", PrivacyWarning)
             frame, schema, ingest = prepare(raw, _conversion_schema(schema_from_rules(rules), rules, raw.columns))

@@ -84,21 +84,10 @@ def plan_rules(rules: RuleSet | None, schema: Mapping | Schema | None, frame: pd
     result.raise_for_errors()
     lowered = lower(rules, {n: f for n, f in declared.items() if n not in derived},
                     list(result.derive_order), result.kinds)
-    _warn_unapplied(rules)
     shares = {c.name: Fraction(str(c.option("epsilon_share"))) for c in rules.columns
               if c.option("epsilon_share") is not None and c.name not in derived}
     return Plan(lowered.schema, lowered.derives, lowered.privacy, to_source(rules), lowered.targets, rules,
                 lowered.combines, shares)
-
-
-def _warn_unapplied(rules: RuleSet) -> None:
-    """Declared presentation facts the sampler does not apply yet are said, never silently dropped."""
-    unapplied = [f"{c.name} ({', '.join(what)})" for c in rules.columns
-                 if (what := [w for w, on in (("as " + str(c.semantic), c.semantic), ("format", c.option("format")),
-                                              ("decimals", c.option("decimals") is not None)) if on])]
-    if unapplied:
-        warnings.warn("These declarations are accepted but not yet applied to sampled values (semantic types, "
-                      "formats and decimals are planned): " + "; ".join(unapplied), BayesSynthWarning, stacklevel=3)
 
 
 def report_broken_rules(plan: Plan, frame: pd.DataFrame):

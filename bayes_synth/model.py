@@ -38,6 +38,7 @@ class Model:
     settings: dict[str, Any] = field(default_factory=dict)
     rules_source: str | None = None  # the constraints the model was fitted with (includes expanded)
     combinations: list[Combination] = field(default_factory=list)  # kept tuples of each 'combine' (DP)
+    semantics: dict[str, Any] | None = None  # semantic types, formats, entities (plain data, no values)
 
     @property
     def columns(self) -> list[str]:

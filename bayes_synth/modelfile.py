@@ -46,6 +46,8 @@ def model_to_dict(model: Model) -> dict[str, Any]:
     }
     if model.combinations:  # optional: files without combine statements (and older files) lack the key
         out["combinations"] = [c.to_dict() for c in model.combinations]
+    if model.semantics:  # optional: files without typed columns (and older files) lack the key
+        out["semantics"] = model.semantics
     return out
 
 
@@ -98,7 +100,16 @@ def model_from_dict(data: Any, source: str = "model") -> Model:
     rules = data.get("rules")
     if rules is not None and not (isinstance(rules, dict) and isinstance(rules.get("source"), str)):
         raise ModelFormatError(f"{source}: $.rules must be null or an object with the rules' 'source' text.")
-    return Model(schema, codecs, order, parents, tables, ledger, settings, rules and rules["source"], combinations)
+    semantics = data.get("semantics")
+    if semantics is not None:
+        from bayes_synth.semantic.plan import Semantics
+
+        try:
+            Semantics.from_dict(semantics)
+        except ModelFormatError as exc:
+            raise ModelFormatError(f"{source}: {exc}") from None
+    return Model(schema, codecs, order, parents, tables, ledger, settings, rules and rules["source"], combinations,
+                 semantics)
 
 
 def _list(data: dict, key: str) -> list:

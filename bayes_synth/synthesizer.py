@@ -48,6 +48,8 @@ from bayes_synth.privacy.plan import plan_budget
 from bayes_synth.sampling import ancestral_sample, posterior_codes
 from bayes_synth.satisfiable import require_satisfiable
 from bayes_synth.schema import Schema
+from bayes_synth.semantic.fill import fill
+from bayes_synth.semantic.plan import Semantics, plan_semantics
 from bayes_synth.structure import auto_max_parents, learn_structure
 
 DEFAULT_BINS = 16
@@ -111,7 +113,9 @@ class Synthesizer:
         plan = plan_rules(load_rules(self.constraints), self.schema, raw)
         eps, delta = self._budget(plan.privacy)
         train = raw.drop(columns=[c for c in plan.derives if c in raw.columns])
-        frame, schema, report = prepare(train, plan.declared)
+        semantics = plan_semantics(train, plan.rules, plan.derives, plan.declared)
+        train = semantics.model_frame(train, {c: f.get("missing", ()) for c, f in plan.declared.items()})
+        frame, schema, report = prepare(train, semantics.declared_facts(plan.declared))
         self.ingest_report_ = report
         self.rule_report_ = report_broken_rules(plan, frame)
         if len(frame) == 0:
@@ -119,6 +123,10 @@ class Synthesizer:
         struct_rng, noise_state = self._random_streams()
         ledger = Ledger(eps, delta)
         _charge_metadata(ledger, schema, report)
+        if semantics.detected:
+            ledger.charge("metadata", tuple(semantics.detected), "none (assumed public)", 0, Fraction(0),
+                          note="semantic types and display formats detected from the values: treated as public, "
+                               "not protected (declare them with 'as TYPE' to avoid the assumption)")
         budget = _budget_plan(schema, eps, delta, len(plan.combines))
         n_hat = noisy_row_count(len(frame), budget, ledger, noise_state)
         bins = self.n_bins or DEFAULT_BINS
@@ -141,7 +149,8 @@ class Synthesizer:
         settings = self._settings(eps, delta, k, bins, n_hat, budget)
         settings["output_columns"] = list(raw.columns) + [c for c in plan.derives if c not in raw.columns]
         self.model_ = Model(schema, codecs, network.order, network.parents, tables, ledger, settings, plan.source,
-                            combinations)
+                            combinations, semantics.to_dict() if semantics.columns else None)
+        self.semantics_ = semantics
         self._rules, self._static = plan, {}
         self.ledger_ = ledger
         return self
@@ -215,7 +224,7 @@ class Synthesizer:
         aliases = [alias_tables(t) for t in model.tables]
         starts = list(range(0, int(n), SAMPLE_CHUNK)) or [0]
         # one random stream per chunk: the rows do not depend on how chunks are scheduled
-        streams = np.random.SeedSequence(random_state).spawn(len(starts))
+        streams = np.random.SeedSequence(random_state).spawn(len(starts) + 1)  # the last: generated values
 
         def chunk(i: int) -> pd.DataFrame:
             start, size = starts[i], min(SAMPLE_CHUNK, int(n) - starts[i])
@@ -229,6 +238,8 @@ class Synthesizer:
         with _progress(self.progress, int(n), "sample") as bar, ThreadPoolExecutor(_WORKERS) as pool:
             parts = list(pool.map(chunk, range(len(starts))))  # numpy releases the GIL in its loops
         out = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+        if model.semantics:  # fresh personal values and ids for the whole table at once (unique across chunks)
+            out = fill(out, Semantics.from_dict(model.semantics), np.random.default_rng(streams[-1]))
         return add_derived(out, rules.derives, model.settings.get("output_columns")) if rules.derives else out
 
     def _compiled_rules(self, model: Model) -> Plan:

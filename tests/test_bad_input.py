@@ -127,8 +127,18 @@ def _check_domain_message(err: DomainTooLargeError) -> None:
     assert "'g'" not in msg
 
 
-def test_huge_category_column_refused():
-    err = fails(DomainTooLargeError, _many_ids(), epsilon=INF)
+def test_huge_identifier_column_is_generated_not_modelled():
+    """Undeclared, 300,000 distinct codes are recognised as an identifier: learned as presence only and
+    generated fresh in the same format, never a 300,000-value table."""
+    synth = fit(_many_ids(), epsilon=INF)
+    assert synth.model_.codecs["id"].size <= 2
+    assert synth.model_.semantics["columns"]["id"]["options"]["pattern"] == "user000000"
+    fake = synth.sample(1000, random_state=0)
+    assert fake["id"].str.fullmatch(r"user\d{6}").all()
+
+
+def test_huge_category_column_declared_categorical_is_refused():
+    err = fails(DomainTooLargeError, _many_ids(), epsilon=INF, schema={"id": {"kind": "categorical"}})
     _check_domain_message(err)
 
 

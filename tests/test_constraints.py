@@ -142,7 +142,6 @@ def test_unary_rules_narrow_the_domain(bank):
 
 @pytest.mark.parametrize("extra, code", [
     ("combine product, balance", "E0305"),
-    ("entity person(status, product)", "E0301"),
     ("column id: integer, unique", "E0301"),
     ("rule balance * balance <= 100", "E0301"),
     ("rule interest_rate >= 0.5", "E0302"),
@@ -302,9 +301,12 @@ def test_epsilon_share_weights_the_columns_conditional_table(bank):
     assert synth.ledger_.spent_epsilon <= 1
 
 
-@pytest.mark.filterwarnings("ignore:Rows of the training data break the rules")
-def test_declared_formats_not_applied_yet_are_said_not_dropped(bank):
-    """A semantic type, format or decimals the sampler does not apply yet gives a warning naming the column."""
-    text = BANK_RULES.replace("column balance: float,", 'column balance: float, decimals 2,')
-    with pytest.warns(BayesSynthWarning, match=r"not yet applied to sampled values.*balance \(decimals\)"):
-        Synthesizer(constraints=text, epsilon=float("inf")).fit(bank)
+def test_declared_decimals_and_date_format_are_applied_to_sampled_values(bank, tmp_path):
+    """``decimals 2`` rounds the sampled floats; a date ``format`` writes the dates in that format."""
+    text = (BANK_RULES.replace("column balance: float,", "column balance: float, decimals 2,")
+            .replace('column opened: date,', 'column opened: date, format "%d/%m/%Y",'))
+    fake = fit(bank, text, epsilon=float("inf"), random_state=0).sample(500, random_state=1)
+    assert np.allclose(fake["balance"], fake["balance"].round(2)) and not np.allclose(fake["balance"],
+                                                                                        fake["balance"].round(0))
+    assert fake["opened"].str.fullmatch(r"\d{2}/\d{2}/\d{4}").all()
+    assert_written_output_obeys(tmp_path, fake, text)

@@ -209,6 +209,7 @@ class Column:
     span: Span | None = _span()
     name_span: Span | None = _span()
     kind_span: Span | None = _span()
+    semantic_span: Span | None = _span()
 
     def option(self, name: str, default: Any = None) -> Any:
         """The value of the first option called ``name`` (``in``, ``min``, ``format`` ...), else ``default``."""

@@ -111,15 +111,15 @@ class AstBuilder:
     def column(self, node: Any) -> ast.Column:
         """A column declaration with its options."""
         name_tok, kind_tok, *rest = node.children
-        semantic = None
+        semantic = semantic_span = None
         options = []
         for child in rest:
             if str(child.data) == "semantic":
-                semantic = str(child.children[0])
+                semantic, semantic_span = str(child.children[0]), self.span(child.children[0])
             else:
                 options.append(self.option(child))
         return ast.Column(self.name(name_tok), str(kind_tok), semantic, tuple(options), span=self.span(node),
-                          name_span=self.span(name_tok), kind_span=self.span(kind_tok))
+                          name_span=self.span(name_tok), kind_span=self.span(kind_tok), semantic_span=semantic_span)
 
     def option(self, node: Any) -> ast.ColumnOption:
         """One column option (``opt_min`` ... trees)."""

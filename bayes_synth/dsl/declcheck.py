@@ -61,12 +61,26 @@ def check_columns(columns: Sequence[ast.Column]) -> list[Diagnostic]:
     return out
 
 
+def _check_semantic(column: ast.Column) -> list[Diagnostic]:
+    """E0213: an unknown semantic type (``as emial``), with the closest known names."""
+    from bayes_synth.semantic.catalogue import ALIASES, TYPES
+
+    known = list(TYPES) + list(ALIASES)
+    if column.semantic in known:
+        return []
+    hint = did_you_mean(column.semantic, known) or "docs/types.md lists the types"
+    return [_error("E0213", f"unknown semantic type '{column.semantic}'", column.semantic_span or column.span,
+                   help=hint)]
+
+
 def check_column(column: ast.Column) -> list[Diagnostic]:
     """The problems of one declaration."""
     if column.kind not in KINDS:
         hint = did_you_mean(column.kind, KINDS) or "the kinds are " + ", ".join(KINDS)
         return [_error("E0209", f"unknown column kind '{column.kind}'", column.kind_span, help=hint)]
     out: list[Diagnostic] = []
+    if column.semantic is not None:
+        out.extend(_check_semantic(column))
     seen: set[str] = set()
     for option in column.options:
         if option.name in seen:

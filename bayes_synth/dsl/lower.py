@@ -48,11 +48,12 @@ def lower(ruleset: RuleSet, schema: Mapping[str, dict[str, Any]], derive_order: 
     (E0301), every unusable ``combine`` (E0305) and every ordering cycle (E0303).
     """
     out = {name: dict(facts) for name, facts in schema.items()}
-    problems = [_unsupported(s) for s in ruleset if isinstance(s, Entity)]
-    problems += [Diagnostic("E0301", f"'unique' on column '{c.name}' cannot be enforced by construction yet",
-                            c.span, help="remove 'unique' for now (identifier columns are generated unique with the "
-                                         "semantic types, planned); 'bayes-synth check' still checks it")
-                 for c in ruleset.columns if c.unique]
+    generated = {c.name: c.semantic for c in ruleset.columns if _generated(c.semantic)}
+    problems = [Diagnostic("E0301", f"'unique' on column '{c.name}' can only be enforced for generated values",
+                           c.span, help="declare an identifier type, generated unique: 'as pattern_id' (with "
+                                        "format \"AAA-000000\"), 'as uuid' or 'as sequential_id'")
+                for c in ruleset.columns if c.unique and c.name not in generated]
+    problems += _rules_reading_generated(ruleset, generated)
     derived = {d.name for d in ruleset.derives}
     combines = []
     for statement in ruleset.of_type(Combine):
@@ -243,6 +244,47 @@ def _shared_integer_members(groups: list[CombineGroup], kinds: Mapping[str, str]
             else:
                 first[column] = group
     return out
+
+
+def _generated(semantic: str | None) -> bool:
+    """Whether a declared semantic type is generated at sample time (never learned)."""
+    if not semantic:
+        return False
+    from bayes_synth.semantic.catalogue import get_type
+
+    try:
+        return get_type(semantic).generated
+    except KeyError:
+        return False
+
+
+def _rules_reading_generated(ruleset: RuleSet, generated: Mapping[str, str]) -> list[Diagnostic]:
+    """Rules may test whether a generated column is null, nothing else (its values do not exist at drawing)."""
+    out = []
+    for rule in ruleset.rules:
+        name = next((n for n in names_in(rule.expr) if n in generated and _named_outside_null(rule.expr, n)), None)
+        if name is not None:
+            out.append(Diagnostic("E0301", f"column '{name}' is generated (as {generated[name]}): a rule can only "
+                                           "test whether it is null", rule.span,
+                                  help=f"use '{name} is null' / '{name} is not null', or drop the type to model "
+                                       "the column's values"))
+    return out
+
+
+def _named_outside_null(expr: Any, name: str) -> bool:
+    """Whether ``name`` is read anywhere but as the operand of ``is [not] null``."""
+    if isinstance(expr, IsNull) and isinstance(expr.operand, Name):
+        return False
+    if isinstance(expr, Name):
+        return expr.name == name
+    return any(_named_outside_null(child, name) for child in _children(expr))
+
+
+def _children(node: Any):
+    for value in getattr(node, "__dict__", {}).values():
+        for child in value if isinstance(value, tuple) else (value,):
+            if hasattr(child, "__dataclass_fields__") and not isinstance(child, str):
+                yield child
 
 
 def _unsupported(statement: Any, derived: set[str] | None = None, part: Any = None,
