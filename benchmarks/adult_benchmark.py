@@ -947,14 +947,16 @@ def build_markdown(args, command, started, finished, methods, refs, notes, schem
 def kept_sections(path: Path) -> str:
     """Sections other benchmarks wrote into ``path`` between their markers (kept when this file is rewritten).
 
-    ``benchmarks/rules_benchmark.py`` writes its section between ``<!-- rules_benchmark:start -->`` and
-    ``<!-- rules_benchmark:end -->``.
+    ``benchmarks/rules_benchmark.py`` and ``benchmarks/pii_benchmark.py`` write theirs between
+    ``<!-- NAME:start -->`` and ``<!-- NAME:end -->``.
     """
-    start, end = "<!-- rules_benchmark:start -->", "<!-- rules_benchmark:end -->"
     text = path.read_text(encoding="utf-8") if path.is_file() else ""
-    if start not in text or end not in text:
-        return ""
-    return "\n" + start + text.split(start, 1)[1].split(end, 1)[0] + end + "\n"
+    kept = ""
+    for name in ("rules_benchmark", "pii_benchmark"):
+        start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+        if start in text and end in text:
+            kept += "\n" + start + text.split(start, 1)[1].split(end, 1)[0] + end + "\n"
+    return kept
 
 
 def write_atomic(path: Path, text: str) -> None:

@@ -258,3 +258,18 @@ def test_each_generated_type_makes_values_its_own_validator_accepts(name):
     values = TYPES[name].generate(3000, np.random.default_rng(0), ctx)
     assert len(values) == 3000
     assert TYPES[name].validate(np.asarray(values, dtype=object)).all(), name
+
+
+def test_the_same_entity_keeps_the_same_id_across_related_tables():
+    """Accounts and their transactions: entity k gets one ID in both tables; IDs never collide."""
+    from bayes_synth.semantic import ids
+    from bayes_synth.semantic.keys import entity_ids
+
+    accounts = entity_ids(np.arange(5000), "ACC-000000", key=42)
+    owner = np.random.default_rng(0).integers(0, 5000, 40_000)  # each event's account number
+    events = entity_ids(owner, "ACC-000000", key=42)
+    assert len(set(accounts)) == 5000 and ids.valid_pattern_id(accounts, "ACC-000000").all()
+    assert (events == accounts[owner]).all()
+    assert not (entity_ids(np.arange(5000), "ACC-000000", key=43) == accounts).all()
+    wide = entity_ids(np.arange(1000), "XXXXXXXXXXXX", key=1)  # capacity 36**12: beyond int64 products
+    assert len(set(wide)) == 1000

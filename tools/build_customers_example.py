@@ -41,6 +41,12 @@ def main() -> None:
     domains = ["gmail.com", "yahoo.com", "hotmail.com", "outlook.com", "example.org"]
     email = [f"{ascii_fold(a)}.{ascii_fold(b)}{rng.integers(1, 99) if rng.random() < 0.3 else ''}@"
              f"{domains[rng.integers(0, len(domains))]}" for a, b in zip(first, last, strict=True)]
+    seen: dict[str, int] = {}
+    for i, e in enumerate(email):  # unique addresses, as a customer table has
+        seen[e] = seen.get(e, 0) + 1
+        if seen[e] > 1:
+            local, domain = e.split("@")
+            email[i] = f"{local}{seen[e]}@{domain}"
     ids = rng.choice(1_000_000, ROWS, replace=False)
     rich = rows["income"].to_numpy() == ">50K"
     balance = np.round(rng.lognormal(np.where(rich, 10.2, 8.6), 1.0), 2)

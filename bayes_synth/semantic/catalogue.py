@@ -322,7 +322,9 @@ def _gen_people(function: str, *roles: str) -> Generator:
 
 def _gen_place(column: str) -> Generator:
     def generate(n: int, rng: np.random.Generator, ctx: Context) -> np.ndarray:
-        return ctx.entity["_place"][column] if "_place" in ctx.entity else _places_alone(n, rng, column)
+        if "_place" in ctx.entity:
+            return ctx.entity["_place"][column].to_numpy(dtype=object)
+        return _places_alone(n, rng, column)
 
     return generate
 
@@ -336,7 +338,7 @@ def _places_alone(n: int, rng: np.random.Generator, column: str) -> np.ndarray:
 def _gen_postcode(n: int, rng: np.random.Generator, ctx: Context) -> np.ndarray:
     country = ctx.options.get("country") or _country_of_locale(ctx.locale)
     if "_place" in ctx.entity and country == "US":
-        return ctx.entity["_place"]["postcode"]
+        return ctx.entity["_place"]["postcode"].to_numpy(dtype=object)
     return _gen_country("postcode")(n, rng, ctx)
 
 

@@ -66,7 +66,7 @@ def _fill_entity(out: pd.DataFrame, columns: list[str], semantics: Semantics, rn
         out[c] = pd.Series(np.where(keep, values, None), index=out.index, dtype=object)
 
 
-def _place(n: int, rng: np.random.Generator, ctx: Context) -> dict[str, np.ndarray]:
+def _place(n: int, rng: np.random.Generator, ctx: Context) -> pd.DataFrame:
     """One reference place per row, agreeing with the entity's modelled region or city when given."""
     from bayes_synth.semantic import places
 
@@ -75,8 +75,7 @@ def _place(n: int, rng: np.random.Generator, ctx: Context) -> dict[str, np.ndarr
     if region is not None:
         codes = pd.Series(region, dtype=object).astype(str).str.strip()
         given = {"state" if codes.str.len().max() <= 2 else "state_name": codes.to_numpy(dtype=object)}
-    table = places.sample_places(n, rng, given or None, unknown="any")
-    return {c: table[c].to_numpy(dtype=object) for c in table.columns}
+    return places.sample_places(n, rng, given or None, unknown="any")  # columns taken as text when used
 
 
 def _render(series: pd.Series, t: ColumnType) -> pd.Series:

@@ -460,6 +460,39 @@ def generate_pattern_id(n: int, rng: np.random.Generator, pattern: str, unique: 
     return _from_codes(codes)
 
 
+def pattern_capacity(pattern: str) -> int:
+    """How many distinct values the template ``pattern`` has.
+
+    >>> pattern_capacity("CUS-000000")
+    1000000
+    """
+    capacity = 1
+    for is_class, c in _parse_pattern(pattern):
+        if is_class:
+            capacity *= int(_CLASS_ALPHABET[c].size)
+    return capacity
+
+
+def pattern_values(numbers: np.ndarray, pattern: str) -> np.ndarray:
+    """The template's value number ``k`` for each k in ``numbers`` (0 <= k < capacity; a bijection).
+
+    >>> pattern_values(np.array([0, 42]), "ID-000").tolist()
+    ['ID-000', 'ID-042']
+    """
+    tokens = _parse_pattern(pattern)
+    class_cols = [j for j, (is_class, _) in enumerate(tokens) if is_class]
+    rest = np.asarray(numbers, dtype=object)
+    codes = np.empty((len(rest), len(tokens)), dtype=np.uint32)
+    for j, (is_class, c) in enumerate(tokens):
+        if not is_class:
+            codes[:, j] = ord(c)
+    for j in reversed(class_cols):  # mixed-radix digits, last column fastest
+        alphabet = _CLASS_ALPHABET[tokens[j][1]]
+        codes[:, j] = alphabet[(rest % alphabet.size).astype(np.int64)]
+        rest = rest // alphabet.size
+    return _from_codes(codes)
+
+
 def learn_pattern(values: np.ndarray, max_patterns: int = 1) -> str | None:
     """Infer a template (see :func:`valid_pattern_id`) from real values that share one shape.
 
