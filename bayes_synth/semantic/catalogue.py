@@ -178,7 +178,9 @@ def _faker_words(kind: str) -> frozenset[str]:
         "alpha2": [c.lower() for c in Address.alpha_2_country_codes],
         "alpha3": [c.lower() for c in Address.alpha_3_country_codes],
         "currency": [c[0].lower() for c in Currency.currencies],
-        "language": [c.lower() for c in Misc.language_locale_codes],
+        "language": [c.lower() for c in Misc.language_locale_codes]
+        + [f"{lang}{sep}{land}".lower() for lang, lands in Misc.language_locale_codes.items() for land in lands
+           for sep in ("_", "-")],
         "job": [j.lower() for j in Job.jobs],
     }
     return frozenset(lists[kind])
@@ -382,7 +384,9 @@ _CATALOGUE = [
     _t("float", "float", False, False, "decimal numbers", _regex(r"\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*"),
        group="number"),
     _t("money", "float", False, False, "amounts of money, with a currency symbol or code, grouping and decimals",
-       _format_valid("number", lambda f: _currency(f.prefix) or _currency(f.suffix)),
+       _format_valid("number", lambda f: (_currency(f.prefix) or _currency(f.suffix)) and f.min_width <= 1
+                     and not f.prefix.rstrip().endswith("-")
+                     and not (f.negative == "prefix-" and f.prefix.strip().isalpha())),  # 'CAD-001234' is a code
        hint=_W + r"(amount|price|cost|fee|balance|salary|income|revenue|total|paid|payment)", format_family="number",
        options=("format", "decimals"), group="number"),
     _t("percentage", "float", False, False, "percentages such as 12.5%",
@@ -482,7 +486,8 @@ _CATALOGUE = [
     _t("postcode", "text", True, True, "postcodes and ZIP codes, in the format of the row's country",
        _by_country("postcode"), _gen_postcode, hint=_W + r"(zip|postcode|postal|post_code|zipcode|plz)",
        needs_hint=True, options=("country",), group="place"),
-    _t("licence_plate", "text", True, True, "vehicle registration plates", None, _gen_country("licence_plate"),
+    _t("licence_plate", "text", True, True, "vehicle registration plates", _ids("licence_plate"),
+       _gen_country("licence_plate"),
        hint=_W + r"(plate|registration|licen[cs]e_?plate)", needs_hint=True, options=("country",), group="place"),
     # --- money and banking ---------------------------------------------------------------------------
     _t("iban", "text", True, True, "IBANs with valid check digits", _ids("iban"), _gen_ids("iban", "country"),

@@ -32,11 +32,11 @@ ID_DISTINCT_SHARE = 0.9
 MIN_DISTINCT = 20
 #: most specific first: a valid IBAN is also a pattern, an email is also text
 ORDER = ("uuid", "email", "iban", "credit_card", "ssn", "uk_nino", "vat_number", "ipv6", "ipv4", "mac", "url",
-         "user_agent", "hash_id", "timestamp_tz", "datetime", "date", "time", "money", "percentage", "card_expiry",
-         "routing_number", "sort_code", "phone", "postcode", "colour_hex", "boolean", "gender", "title", "weekday",
-         "month", "year", "country", "country_code3", "country_code", "currency_code", "language_code", "region",
-         "city", "first_name", "last_name", "job_title", "domain", "file_name", "duration", "ordinal", "latitude",
-         "longitude")
+         "user_agent", "hash_id", "timestamp_tz", "datetime", "date", "duration", "time", "money", "percentage",
+         "card_expiry", "routing_number", "sort_code", "phone", "postcode", "colour_hex", "boolean", "gender", "title",
+         "weekday", "month", "year", "country", "country_code3", "country_code", "currency_code", "language_code",
+         "region", "city", "first_name", "last_name", "job_title", "domain", "file_name", "licence_plate", "ordinal",
+         "latitude", "longitude")
 
 
 @dataclass(frozen=True)
@@ -101,6 +101,9 @@ def _identifier(series: pd.Series, values: np.ndarray, name: str) -> Detection |
         return None  # distinct numbers without an id name: a measurement, modelled as a number
     if _looks_like_names(values) and TYPES["full_name"].matches_name(name):
         return Detection("full_name", 0.8)
+    for hinted in ("street_address", "company_name"):  # any words: only the column name tells
+        if TYPES[hinted].matches_name(name):
+            return Detection(hinted, 0.8)
     if np.mean([" " in v for v in values]) >= 0.5:
         return Detection("free_text", 0.9)
     from bayes_synth.semantic import ids

@@ -26,15 +26,23 @@ FORMATS = {
 
 
 def _detected_by(t: SemanticType) -> str:
+    if t.name in ("integer", "float"):
+        return "read as numbers when the table is read (every value parses)"
+    if t.name in ("street_address", "company_name"):
+        return f"the column name matches `{_words(t.hint)}` and the values are nearly all distinct"
     if t.validate is None and not t.hint:
         return "declared only (or, for free text and ids, a column of nearly all distinct values)"
     parts = []
     if t.validate is not None:
         parts.append("values validate (at least 95% of up to 2,000 distinct values)")
     if t.hint:
-        words = t.hint.replace("(^|_)", "").replace("(_|$)", "").replace("_?", " ").replace("_", " ")
+        words = _words(t.hint)
         parts.append(("and" if t.needs_hint else "or 80% when") + f" the column name matches `{words}`")
     return " ".join(parts)
+
+
+def _words(hint: str | None) -> str:
+    return (hint or "").replace("(^|_)", "").replace("(_|$)", "").replace("_?", " ").replace("_", " ")
 
 
 def render() -> str:

@@ -177,7 +177,7 @@ def plan_semantics(raw: pd.DataFrame, rules: Any = None, derived: Iterable[str] 
             continue
         if not detect:
             continue
-        kind = (declared.get(name) or {}).get("kind")
+        kind = (declared.get(name) or {}).get("kind") or (c.kind if c is not None else None)
         if kind is not None and not (c is not None and c.kind == "text"):
             continue  # a declared kind is what the user wants modelled (declare 'as TYPE' to change it)
         if not _is_text(raw[name]):
