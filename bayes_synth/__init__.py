@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 __version__ = "0.1.0"
-__all__ = ["Synthesizer", "load_model", "__version__"]
+__all__ = ["Synthesizer", "evaluate", "load_model", "__version__"]
 
 
 def __getattr__(name: str):
@@ -15,4 +15,8 @@ def __getattr__(name: str):
         from bayes_synth import synthesizer
 
         return getattr(synthesizer, name)
+    if name == "evaluate":  # the quality and risk report (bayes_synth.report.evaluate)
+        from bayes_synth.report.evaluate import evaluate
+
+        return evaluate
     raise AttributeError(f"module 'bayes_synth' has no attribute {name!r}")

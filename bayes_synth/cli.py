@@ -88,8 +88,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _add_fit(sub, common)
     _add_sample(sub, common)
+    _add_report(sub, common)
     _add_demo(sub, common)
     _add_check(sub, common)
+    from bayes_synth.inspect.cli import add_audit, add_inspect  # the auditor's commands
+
+    add_inspect(sub, common)
+    add_audit(sub, common)
     return parser
 
 
@@ -126,7 +131,50 @@ def _add_sample(sub: Any, common: argparse.ArgumentParser) -> None:
                    help="table to write: .csv or .parquet")
     p.add_argument("--seed", type=_non_negative_int, metavar="S", help="reproducible sampling")
     p.add_argument("--force", action="store_true", help="replace OUT if it exists")
+    risk = p.add_argument_group("disclosure filter (reads the real data: the output has NO DP guarantee)")
+    risk.add_argument("--risk-filter", metavar="REAL", help="cut rows too close to a record of REAL or "
+                      "equal to a rare combination of it; writes OUT.disclosure.json with the void stamp")
+    risk.add_argument("--min-distance", type=float, metavar="D", help="cut rows closer than D (0-1) to a real "
+                      "record (default: the rules file's 'privacy min_distance')")
+    risk.add_argument("--rare-k", type=int, metavar="K", help="cut rows equal to a real combination seen fewer "
+                      "than K times (default: the rules file's 'privacy rare_k')")
+    risk.add_argument("--risk-columns", metavar="A,B", help="columns of the rare-combination check (default all)")
     p.set_defaults(func=cmd_sample)
+
+
+def _add_report(sub: Any, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("report", parents=[common], help="quality and risk report: real vs synthetic",
+                       description="Compare a synthetic table with the real one: similarity, utility and "
+                                   "privacy metrics, written as OUTDIR/report.json and OUTDIR/report.html.")
+    p.add_argument("real", metavar="REAL", help="the real table the model was fitted on (.csv or .parquet)")
+    p.add_argument("synthetic", metavar="SYNTHETIC", help="the synthetic table")
+    p.add_argument("--holdout", metavar="HOLDOUT", help="real rows NOT used for fitting (for utility and the "
+                   "holdout privacy comparisons)")
+    p.add_argument("--target", metavar="COL", help="a column to predict (train on synthetic, test on real)")
+    p.add_argument("-o", "--output-dir", metavar="OUTDIR", required=True, help="folder for the report files")
+    p.add_argument("--seed", type=_non_negative_int, default=0, metavar="S", help="seed of the sampled metrics")
+    p.set_defaults(func=cmd_report)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """``bayes-synth report``: the quality and risk report of SYNTHETIC against REAL."""
+    from bayes_synth.disclosure import read_stamp
+    from bayes_synth.ingest import read_table
+    from bayes_synth.report.evaluate import evaluate
+
+    real, synthetic = read_table(args.real), read_table(args.synthetic)
+    holdout = read_table(args.holdout) if args.holdout else None
+    names = {"real_file": str(args.real), "synthetic_file": str(args.synthetic)}
+    report = evaluate(real, synthetic, holdout, args.target, seed=args.seed, stamp=read_stamp(args.synthetic),
+                      names=names)
+    json_path, html_path = report.save(args.output_dir)
+    if not args.quiet:
+        s = report.data["similarity"]
+        print(f"Wrote '{json_path}' and '{html_path}'.")
+        print(f"  similarity: 1-way TVD {s['tvd_1way']:.3f}, 2-way TVD {s['tvd_2way']:.3f}")
+        if report.data["dp_guarantee"]["status"] == "void":
+            print("  DP guarantee void: a disclosure filter read the real data (see the report).")
+    return 0
 
 
 def _add_demo(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -234,7 +282,24 @@ def cmd_sample(args: argparse.Namespace) -> int:
     _warn_about_model(synth.model_, args.model)
     synth.progress = not args.quiet
     frame = synth.sample(args.rows, random_state=args.seed)
-    path = write_table(frame, args.output, inputs=[args.model], force=args.force)
+    cut = None
+    if args.risk_filter:
+        from bayes_synth.disclosure import filter_disclosure
+        from bayes_synth.ingest import read_table
+
+        thresholds = synth.model_.settings.get("risk_thresholds") or {}
+        frame, cut = filter_disclosure(
+            frame, read_table(args.risk_filter),
+            min_distance=args.min_distance if args.min_distance is not None else thresholds.get("min_distance"),
+            rare_k=args.rare_k if args.rare_k is not None else thresholds.get("rare_k"),
+            columns=args.risk_columns.split(",") if args.risk_columns else None, ledger=synth.ledger_)
+    path = write_table(frame, args.output, inputs=[args.model] + ([args.risk_filter] if cut else []),
+                       force=args.force)
+    if cut is not None:
+        from bayes_synth.disclosure import write_stamp
+
+        stamp = write_stamp(path, cut)
+        print(f"bayes-synth: warning: {cut.message()} Stamp written to '{stamp}'.", file=sys.stderr)
     if not args.quiet:
         print(f"Wrote {len(frame):,} synthetic rows x {frame.shape[1]} columns to '{path}'.")
     return 0

@@ -85,6 +85,67 @@ class Model:
         cols = pd.Index(self.codecs[column].labels(), name=column)
         return pd.DataFrame(self.tables[i], index=index, columns=cols)
 
+    def explain(self, column: str, *, format: str = "dict") -> dict[str, Any] | str:
+        """What drives ``column`` and how much: its parents with the mutual information I(column; parent)
+        in bits, and the children it drives with I(child; column), from the model's own joint
+        distribution (exact enumeration; sampled, and said so, when the joint is too large).
+
+        ``format="text"`` gives a short readable rendering instead of the dict.
+
+        >>> from bayes_synth.inspect.examples import tiny_model
+        >>> [p["column"] for p in tiny_model().explain("income")["parents"]]
+        ['age', 'sex']
+        """
+        from bayes_synth.inspect.explain import explain, explain_text
+
+        if format not in ("dict", "text"):
+            raise ParameterError(f"format must be 'dict' or 'text'; got {format!r}")
+        info = explain(self, column)
+        return explain_text(info) if format == "text" else info
+
+    def query(self, target: str, evidence: dict[str, Any] | None = None) -> pd.Series:
+        """P(target | evidence) with readable labels, by exact inference (pgmpy ``VariableElimination``).
+
+        Evidence values are the columns' own values (a category, a number inside a numeric column's
+        range: its bin, or a bin label such as ``"[30, 59]"``; ``None`` for the missing state).
+
+        >>> model.query("income", evidence={"sex": "Female", "age": 37})  # doctest: +SKIP
+        """
+        from bayes_synth.inspect.query import query
+
+        return query(self, target, evidence)
+
+    def strongest_dependencies(self, k: int | None = 10) -> pd.DataFrame:
+        """The network's edges ranked by mutual information I(child; parent) in bits (top ``k``).
+
+        >>> from bayes_synth.inspect.examples import tiny_model
+        >>> tiny_model().strongest_dependencies(1)[["parent", "child"]].values.tolist()
+        [['age', 'income']]
+        """
+        from bayes_synth.inspect.explain import strongest_dependencies
+
+        return strongest_dependencies(self, k)
+
+    def model_card(self, format: str = "markdown") -> str:
+        """The model card (``markdown`` or ``html``): the formal guarantee, its status (DP, NOT DP, seeded,
+        void), what was declared public, estimated under DP or assumed public, the budget by query kind,
+        the columns, the network, the rules, the versions and what is not covered.
+        """
+        from bayes_synth.inspect.card import model_card
+
+        if format not in ("markdown", "html"):
+            raise ParameterError(f"format must be 'markdown' or 'html'; got {format!r}")
+        return model_card(self, format)
+
+    def graph(self, format: str = "svg", *, direction: str = "LR") -> str:
+        """The network as ``svg`` (drawn here, no dependency), ``dot`` (Graphviz) or ``mermaid`` text."""
+        from bayes_synth.inspect import graph
+
+        makers = {"svg": graph.to_svg, "dot": graph.to_dot, "mermaid": graph.to_mermaid}
+        if format not in makers:
+            raise ParameterError(f"format must be one of {', '.join(makers)}; got {format!r}")
+        return makers[format](self, direction=direction)
+
     @property
     def private(self) -> bool:
         """True when the model was fitted under differential privacy (finite epsilon)."""

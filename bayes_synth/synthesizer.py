@@ -148,6 +148,9 @@ class Synthesizer:
             tables = learn_tables(queries, network, budget.counts * len(codecs), n_hat, bar, plan.weights(list(codecs)))
         settings = self._settings(eps, delta, k, bins, n_hat, budget)
         settings["output_columns"] = list(raw.columns) + [c for c in plan.derives if c not in raw.columns]
+        risk = {k: plan.privacy[k] for k in ("min_distance", "rare_k") if k in plan.privacy}
+        if risk:  # thresholds for an optional disclosure filter at sample time (public settings)
+            settings["risk_thresholds"] = risk
         self.model_ = Model(schema, codecs, network.order, network.parents, tables, ledger, settings, plan.source,
                             combinations, semantics.to_dict() if semantics.columns else None)
         self.semantics_ = semantics

@@ -952,7 +952,7 @@ def kept_sections(path: Path) -> str:
     """
     text = path.read_text(encoding="utf-8") if path.is_file() else ""
     kept = ""
-    for name in ("rules_benchmark", "pii_benchmark"):
+    for name in ("rules_benchmark", "pii_benchmark", "report_benchmark"):
         start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
         if start in text and end in text:
             kept += "\n" + start + text.split(start, 1)[1].split(end, 1)[0] + end + "\n"

@@ -382,8 +382,13 @@ def _pairs(cols: list[Col], pos: dict, kinds=NUMERIC, target_kinds=NUMERIC, same
 
 
 def _feasible(lo_t, hi_t, lo_r, hi_r, op: str) -> bool:
-    """Some t in [lo_t, hi_t] and r in [lo_r, hi_r] with t op r."""
-    return {"<=": lo_t <= hi_r, "<": lo_t < hi_r, ">=": hi_t >= lo_r, ">": hi_t > lo_r}[op]
+    """Some t in [lo_t, hi_t] and r in [lo_r, hi_r] with t op r, on more than a single point.
+
+    Domains that only touch (``x <= n`` with x in [0, 0.1] and n in [-1, 0]) leave one corner: satisfiable,
+    but a continuous draw never lands on it, so every row would dead-end. The generator promises rule sets
+    the sampler can meet, so it asks for a real overlap.
+    """
+    return {"<=": lo_t < hi_r, "<": lo_t < hi_r, ">=": hi_t > lo_r, ">": hi_t > lo_r}[op]
 
 
 def _shift(t: Col, u: Col, op: str, k: float) -> float:
@@ -391,9 +396,9 @@ def _shift(t: Col, u: Col, op: str, k: float) -> float:
     whole = t.kind != "float" and u.kind != "float"
     if op in (">=", ">"):  # needs hi_t >(=) lo_u + k
         room = t.dom_hi - u.dom_lo
-        return min(k, room - 1 if whole and op == ">" else math.floor(room * 2) / 2 - (op == ">") / 2)
+        return min(k, room - 1 if whole else math.floor(room * 2) / 2 - 0.5)  # a real overlap (see _feasible)
     room = t.dom_lo - u.dom_hi  # needs lo_t <(=) hi_u + k
-    return max(k, room + 1 if whole and op == "<" else math.ceil(room * 2) / 2 + (op == "<") / 2)
+    return max(k, room + 1 if whole else math.ceil(room * 2) / 2 + 0.5)
 
 
 def _relation_rule(draw, cols: list[Col], pos: dict) -> Cond | None:
@@ -421,7 +426,10 @@ def _relation_rule(draw, cols: list[Col], pos: dict) -> Cond | None:
             if not _feasible(lo, hi, w.dom_lo, w.dom_hi, op):
                 op = opposite[op]
             return compare([lhs, w.term()], [op])
-        c = draw(st.integers(0, 10)) / 10 * (hi - lo) + lo
+        # with a float term, c at an end of the range leaves a single point (x3 + n1 <= 0 with both at 0):
+        # satisfiable, but a continuous draw never lands on it, so every row dead-ends; keep c inside
+        ends = "float" in (t.kind, u.kind)
+        c = draw(st.integers(1, 9) if ends else st.integers(0, 10)) / 10 * (hi - lo) + lo
         c = round(c) if t.kind == u.kind == "integer" else round(c, 1)
         if not _feasible(lo, hi, c, c, op):
             op = opposite[op]
@@ -430,7 +438,7 @@ def _relation_rule(draw, cols: list[Col], pos: dict) -> Cond | None:
         w = draw(st.sampled_from(tail))
         ops = [draw(st.sampled_from(["<=", "<"])) for _ in range(2)]
         if not (t.dom_lo <= u.dom_hi and max(t.dom_lo, u.dom_lo) <= w.dom_hi):
-            if not (t.dom_hi >= u.dom_lo and min(t.dom_hi, u.dom_hi) >= w.dom_lo):
+            if not (t.dom_hi > u.dom_lo and min(t.dom_hi, u.dom_hi) > w.dom_lo):
                 return None
             ops = [">=", ">="]
         return compare([t.term(), u.term(), w.term()], ops)

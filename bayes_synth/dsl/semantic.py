@@ -24,7 +24,7 @@ from bayes_synth.dsl.exprtypes import TypeChecker
 from bayes_synth.dsl.functions import KIND_TYPES, unify
 from bayes_synth.dsl.ruleset import RuleSet
 
-PRIVACY_KEYS = ("epsilon", "delta")
+PRIVACY_KEYS = ("epsilon", "delta", "min_distance", "rare_k")
 _TYPE_KINDS = {"int": "integer", "float": "float", "date": "date", "datetime": "datetime", "bool": "boolean",
                "text": "text", "category": "categorical", "str": "categorical", "duration": "float"}
 
@@ -191,6 +191,11 @@ def _privacy_problem(s: ast.Setting) -> tuple[str, str] | None:
         return f"'epsilon' must be a number greater than 0, or inf; got {value}", "for example epsilon = 1.0"
     if s.key == "delta" and not (number and 0 <= value < 1):
         return f"'delta' must be a number from 0 up to (not including) 1; got {value}", "for example delta = 1e-6"
+    if s.key == "min_distance" and not (number and 0 < value <= 1):
+        return (f"'min_distance' must be a number in (0, 1] (a share of the columns' ranges); got {value}",
+                "for example min_distance = 0.02")
+    if s.key == "rare_k" and not (isinstance(value, int) and not isinstance(value, bool) and value >= 2):
+        return f"'rare_k' must be a whole number of at least 2; got {value}", "for example rare_k = 5"
     return None
 
 

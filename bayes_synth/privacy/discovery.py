@@ -95,7 +95,8 @@ def estimate_bounds(spec: ColumnSpec, axis: np.ndarray, plan: BudgetPlan, ledger
     source = CountSource(cell[:, None], [len(grid) + 1], [spec.name])
     eps = plan.bounds
     noisy = PrivateQueries(source, ledger, noise_state).noisy_counts(
-        [0], eps, query_kind="bounds", note="noisy histogram over the public magnitude grid")
+        [0], eps, query_kind="bounds", note="noisy histogram over the public magnitude grid; outliers beyond "
+        "the estimated bounds are clipped to them before training")
     # keep cells that clear a threshold where a false positive anywhere has probability < 1 %
     alpha = math.exp(-float(eps))
     threshold = math.log(0.01 * (1 + alpha) / len(noisy)) / math.log(alpha)
@@ -134,7 +135,8 @@ def discover_categories(spec: ColumnSpec, values: pd.Series, plan: BudgetPlan, l
     threshold = mechanisms.geometric_threshold(float(eps), float(delta))
     exact = source.counts([0])
     ledger.charge("categories", (spec.name,), "geometric partition selection", 1, eps, delta,
-                  note=f"values kept when noisy count >= {threshold}")
+                  note=f"values kept when noisy count >= {threshold}; rarer values are merged into the "
+                       "missing state before training")
     noisy = mechanisms.geometric_counts(exact, float(eps), 1, noise_state)
     kept = [uniques[i] for i in np.flatnonzero(noisy >= threshold)]
     if not kept:

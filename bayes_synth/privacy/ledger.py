@@ -25,6 +25,7 @@ QUERY_KINDS = (
     "counts",
     "combinations",
     "metadata",
+    "disclosure_filter",
 )
 
 
@@ -139,6 +140,11 @@ class Ledger:
         return Fraction(self.epsilon)
 
     @property
+    def void(self) -> bool:
+        """True once a disclosure filter has read the real data to cut synthetic rows: no DP guarantee."""
+        return any(e.query_kind == "disclosure_filter" for e in self.entries)
+
+    @property
     def spent_epsilon(self) -> Fraction:
         return sum((e.epsilon for e in self.entries), Fraction(0))
 
@@ -182,6 +188,7 @@ class Ledger:
             "epsilon": self.epsilon if self.private else "inf",
             "delta": self.delta,
             "private": self.private,
+            "dp_guarantee": "void" if self.void else ("none (epsilon = inf)" if not self.private else "holds"),
             "spent_epsilon": _frac_str(self.spent_epsilon),
             "spent_delta": _frac_str(self.spent_delta),
             "entries": [e.to_dict() for e in self.entries],

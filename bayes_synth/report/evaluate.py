@@ -1,0 +1,130 @@
+"""``evaluate(real, synthetic, holdout=None, target=None)``: the whole quality and risk report as one object.
+
+The metrics come from :mod:`bayes_synth.metrics` (similarity, utility, privacy); this module picks
+which apply (utility needs a target; the holdout comparisons need a holdout), times them, and keeps the
+result as plain JSON-ready data with the explanation of each metric (:mod:`bayes_synth.report.explain`).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from bayes_synth.errors import ParameterError
+from bayes_synth.report.explain import METRICS
+
+
+@dataclass
+class Evaluation:
+    """The report: ``data`` is plain JSON-ready (see :meth:`to_dict`); ``html()`` renders it for people."""
+
+    data: dict[str, Any]
+    frames: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)  # for the plots
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.data
+
+    def to_json(self) -> str:
+        return json.dumps(_plain(self.data), indent=1, sort_keys=False, allow_nan=False) + "\n"
+
+    def html(self) -> str:
+        from bayes_synth.report.html import render
+
+        return render(self)
+
+    def save(self, outdir: str | Path, *, force: bool = True) -> tuple[Path, Path]:
+        """Write ``report.json`` and ``report.html`` into ``outdir`` (each via a temp file and rename)."""
+        from bayes_synth.io import atomic_write_text
+
+        out = Path(outdir)
+        out.mkdir(parents=True, exist_ok=True)
+        return (atomic_write_text(out / "report.json", self.to_json(), force=force),
+                atomic_write_text(out / "report.html", self.html(), force=force))
+
+
+def evaluate(real: pd.DataFrame, synthetic: pd.DataFrame, holdout: pd.DataFrame | None = None,
+             target: str | None = None, *, seed: int = 0, stamp: dict[str, Any] | None = None,
+             names: dict[str, str] | None = None) -> Evaluation:
+    """Compare ``synthetic`` with the ``real`` rows it was fitted on (and an unseen ``holdout``).
+
+    ``stamp``: a disclosure filter's stamp (``OUT.disclosure.json``), shown as "DP guarantee void".
+
+    >>> import pandas as pd
+    >>> real = pd.DataFrame({"a": list("xyxy") * 10, "n": range(40)})
+    >>> report = evaluate(real, real.sample(frac=1, random_state=0))
+    >>> 0 <= report.data["similarity"]["tvd_1way"] <= 1
+    True
+    """
+    from bayes_synth.metrics import privacy, similarity, utility
+
+    columns = [c for c in real.columns if c in synthetic.columns]
+    if not columns:
+        raise ParameterError("The real and synthetic tables share no column; nothing to compare.")
+    if target is not None and target not in columns:
+        raise ParameterError(f"The target {target!r} is not a column of both tables; the columns are {columns}.")
+    real, synthetic = real[columns], synthetic[columns]
+    holdout = holdout[columns] if holdout is not None else None
+    timings: dict[str, float] = {}
+
+    def timed(name, fn, *args, **kwargs):
+        t = time.perf_counter()
+        out = fn(*args, **kwargs)
+        timings[name] = round(time.perf_counter() - t, 3)
+        return out
+
+    sim = timed("similarity", similarity.similarity_report, real, synthetic, seed=seed)
+    data: dict[str, Any] = {
+        "format": "bayes_synth.report", "version": 1,
+        "created": _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat(),
+        "inputs": {"real_rows": len(real), "synthetic_rows": len(synthetic),
+                   "holdout_rows": None if holdout is None else len(holdout), "columns": columns,
+                   "target": target, **(names or {})},
+        "dp_guarantee": {"status": "void", **stamp} if stamp else {"status": "as stated by the model's ledger"},
+        "similarity": sim,
+    }
+    util: dict[str, Any] = {"counting_queries": timed("counting_queries", utility.counting_queries, real,
+                                                       synthetic, seed=seed)}
+    if target is not None and holdout is not None:
+        util["tstr"] = timed("tstr", utility.train_synthetic_test_real, real, synthetic, holdout, target, seed=seed)
+    elif target is not None:
+        util["tstr"] = {"skipped": "needs a holdout of real rows not used for fitting (--holdout)"}
+    data["utility"] = util
+    priv: dict[str, Any] = {}
+    if holdout is not None:
+        priv["dcr"] = timed("dcr", privacy.distance_to_closest_record, real, synthetic, holdout, seed=seed)
+        priv["membership_inference"] = timed("membership", privacy.membership_inference, real, holdout, synthetic,
+                                             seed=seed)
+    else:
+        priv["dcr"] = {"skipped": "needs a holdout of real rows not used for fitting (--holdout)"}
+    priv["density_disclosure"] = timed("density", privacy.density_disclosure, real, synthetic)
+    data["privacy"] = priv
+    data["explanations"] = {k: {"section": s, "what": w, "good": g} for k, (s, w, g) in METRICS.items()}
+    data["timings_s"] = timings
+    return Evaluation(_plain(data), {"real": real, "synthetic": synthetic})
+
+
+def _plain(value: Any) -> Any:
+    """JSON-ready: numpy scalars to Python, NaN/inf to None, frames to records, keys to text."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, pd.DataFrame):
+        return {"columns": [str(c) for c in value.columns], "index": [str(i) for i in value.index],
+                "values": _plain(value.to_numpy().tolist())}
+    if isinstance(value, pd.Series):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, np.ndarray):
+        return _plain(value.tolist())
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float):
+        return round(value, 6) if np.isfinite(value) else None
+    return value

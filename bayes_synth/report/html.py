@@ -1,0 +1,178 @@
+"""The report as one self-contained HTML page: inline CSS and SVG, no scripts, no external files.
+
+Readable without the docs: every metric shows its value, a one-line explanation and what good is.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+import numpy as np
+
+from bayes_synth.report import svg
+
+CSS = """
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;color:#222;background:#fafafa}
+header{background:#123;color:#fff;padding:18px 28px}header h1{margin:0 0 4px;font-size:22px}
+main{padding:12px 28px 40px;max-width:1200px}h2{border-bottom:2px solid #ddd;padding-bottom:4px;margin-top:32px}
+.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(270px,1fr));gap:12px}
+.card{background:#fff;border:1px solid #ddd;border-radius:6px;padding:10px 12px}
+.card .v{font-size:22px;font-weight:600}.card p{margin:4px 0;font-size:12px;color:#555}
+.banner{padding:10px 14px;border-radius:6px;margin:14px 0;font-weight:600}
+.void{background:#fde2e1;border:1px solid #d62728;color:#8b0000}.ok{background:#e6f4ea;border:1px solid #2ca02c}
+.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(360px,1fr));gap:12px}
+.grid figure{margin:0;background:#fff;border:1px solid #ddd;border-radius:6px;padding:6px}
+table{border-collapse:collapse;background:#fff;font-size:13px}td,th{border:1px solid #ddd;padding:4px 8px}
+th{background:#f0f0f0;text-align:left}.muted{color:#777;font-size:12px}
+"""
+
+
+def render(report: Any) -> str:
+    """The page for an :class:`~bayes_synth.report.evaluate.Evaluation`."""
+    d = report.data
+    inputs = d["inputs"]
+    parts = [f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>bayes_synth report</title>"
+             f"<meta name='viewport' content='width=device-width,initial-scale=1'><style>{CSS}</style></head><body>",
+             "<header><h1>Synthetic data quality and risk report</h1>"
+             f"<div>{inputs['synthetic_rows']:,} synthetic rows compared with {inputs['real_rows']:,} real rows"
+             + (f" and {inputs['holdout_rows']:,} holdout rows" if inputs.get("holdout_rows") else "")
+             + f", {len(inputs['columns'])} columns. Created {escape(d['created'])}.</div></header><main>",
+             _banner(d), "<h2>Summary</h2><div class='cards'>", *_cards(d), "</div>",
+             "<h2>Columns: real vs synthetic</h2><p class='muted'>Each chart shows the share of rows per "
+             "value (numbers in 20 quantile bins of the real data). Blue: real, orange: synthetic. Hover a bar "
+             "for its value.</p>", _column_plots(report), _column_table(d),
+             "<h2>Relationships between columns</h2>", _heatmaps(d),
+             "<h2>Utility</h2>", _utility(d), "<h2>Privacy</h2>", _privacy(d),
+             "<h2>What the metrics mean</h2>", _glossary(d),
+             f"<p class='muted'>Computed in {sum(d.get('timings_s', {}).values()):.1f} s. These metrics read the "
+             "real data: they are for the data owner and are not covered by differential privacy.</p>",
+             "</main></body></html>"]
+    return "".join(parts)
+
+
+def _banner(d: dict) -> str:
+    status = d["dp_guarantee"]
+    if status.get("status") == "void":
+        return (f"<div class='banner void'>DP guarantee void: a disclosure filter read the real data and cut "
+                f"{status.get('rows_cut', '?')} of {status.get('rows_in', '?')} synthetic rows. The table no "
+                "longer carries the model's differential privacy guarantee.</div>")
+    return ("<div class='banner ok'>No disclosure filter was applied: the synthetic rows carry whatever guarantee "
+            "the model's privacy ledger states (see <code>bayes-synth inspect</code>).</div>")
+
+
+def _card(title: str, value: Any, key: str, d: dict, gauge: tuple[float, float] | None = None) -> str:
+    explain = d["explanations"].get(key, {})
+    shown = "n/a" if value is None else f"{value:.3f}" if isinstance(value, float) else escape(str(value))
+    meter = svg.meter(float(value), title, *gauge) if gauge and isinstance(value, int | float) else ""
+    return (f"<div class='card'><div>{escape(title)}</div><div class='v'>{shown}</div>{meter}"
+            f"<p>{escape(explain.get('what', ''))}</p><p><b>Good:</b> {escape(explain.get('good', ''))}</p></div>")
+
+
+def _get(d: dict, *path: str) -> Any:
+    for key in path:
+        if not isinstance(d, dict) or key not in d:
+            return None
+        d = d[key]
+    return d
+
+
+def _cards(d: dict) -> list[str]:
+    s, u, p = d["similarity"], d["utility"], d["privacy"]
+    out = [_card("1-way TVD", s.get("tvd_1way"), "tvd_1way", d, (0.0, 0.2)),
+           _card("2-way TVD", s.get("tvd_2way"), "tvd_2way", d, (0.0, 0.3)),
+           _card("3-way TVD", s.get("tvd_3way"), "tvd_3way", d, (0.0, 0.4)),
+           _card("Mutual information difference", s.get("mi_difference"), "mi_difference", d, (0.0, 0.2)),
+           _card("Correlation difference", s.get("correlation_difference"), "correlation_difference", d,
+                 (0.0, 0.3))]
+    ratio = _get(u, "tstr", "ratio")
+    if ratio is not None:
+        out.append(_card("TSTR / TRTR score ratio", ratio, "tstr", d, (1.0, 0.5)))
+    out.append(_card("Counting query error (mean)", _get(u, "counting_queries", "mean_abs_error"), "counting_queries",
+                     d, (0.0, 0.05)))
+    share = _get(p, "dcr", "share_closer_to_train")
+    if share is not None:
+        out.append(_card("Share closer to train than holdout", share, "share_closer_to_train", d))
+    out.append(_card("Exact match rate", _get(p, "dcr", "exact_match_rate"), "exact_match_rate", d, (0.0, 0.2)))
+    auc = _get(p, "membership_inference", "auc")
+    if auc is not None:
+        out.append(_card("Membership attack AUC", auc, "membership_inference", d, (0.5, 1.0)))
+    out.append(_card("Singling-out share", _get(p, "density_disclosure", "singling_out_share"), "density_disclosure",
+                     d, (0.0, 0.2)))
+    return out
+
+
+def _column_plots(report: Any) -> str:
+    from bayes_synth.metrics.common import discretise
+
+    real, synth = report.frames.get("real"), report.frames.get("synthetic")
+    if real is None or synth is None:
+        return ""
+    codes_r, codes_s, labels = discretise(real, synth)
+    figures = []
+    for j, column in enumerate(real.columns):
+        names = labels[column]
+        k = len(names)
+        fr = np.bincount(codes_r[:, j], minlength=k)[:k] / max(len(codes_r), 1)
+        fs = np.bincount(codes_s[:, j], minlength=k)[:k] / max(len(codes_s), 1)
+        order = np.argsort(-fr)[:30] if k > 30 else np.arange(k)
+        figures.append("<figure>" + svg.bars([names[i] for i in order], fr[order].tolist(), fs[order].tolist(),
+                                             str(column)) + "</figure>")
+    return "<div class='grid'>" + "".join(figures) + "</div>"
+
+
+def _column_table(d: dict) -> str:
+    per = d["similarity"].get("columns") or {}
+    if not per:
+        return ""
+    keys = sorted({k for v in per.values() if isinstance(v, dict) for k in v})
+    rows = "".join(f"<tr><th>{escape(str(c))}</th>" + "".join(f"<td>{_fmt(v.get(k))}</td>" for k in keys) + "</tr>"
+                   for c, v in per.items() if isinstance(v, dict))
+    return ("<h3>Per column</h3><table><tr><th>column</th>" + "".join(f"<th>{escape(k)}</th>" for k in keys)
+            + f"</tr>{rows}</table>")
+
+
+def _heatmaps(d: dict) -> str:
+    s = d["similarity"]
+    out = []
+    for key, title in (("mi_real", "Mutual information, real"), ("mi_synthetic", "Mutual information, synthetic"),
+                       ("mi_difference_matrix", "|difference|")):
+        m = s.get(key)
+        if isinstance(m, dict) and m.get("values"):
+            out.append("<figure>" + svg.heatmap(m["columns"], np.array(m["values"], dtype=float), title,
+                                                vmax=1.0 if key != "mi_difference_matrix" else None) + "</figure>")
+    if not out:
+        return "<p class='muted'>No pairwise dependence matrix was computed.</p>"
+    return ("<p class='muted'>Normalised mutual information of every pair of columns (darker: stronger "
+            "dependence). The third map is the absolute difference: dark cells are relationships the synthetic "
+            "data does not keep.</p><div class='grid'>" + "".join(out) + "</div>")
+
+
+def _utility(d: dict) -> str:
+    return _kv(d["utility"])
+
+
+def _privacy(d: dict) -> str:
+    return _kv(d["privacy"])
+
+
+def _kv(section: dict) -> str:
+    rows = []
+    for name, value in section.items():
+        if isinstance(value, dict):
+            inner = "".join(f"<tr><td>{escape(str(k))}</td><td>{_fmt(v)}</td></tr>" for k, v in value.items()
+                            if not isinstance(v, dict | list))
+            rows.append(f"<h3>{escape(name)}</h3><table>{inner}</table>")
+    return "".join(rows)
+
+
+def _glossary(d: dict) -> str:
+    rows = "".join(f"<tr><td><code>{escape(k)}</code></td><td>{escape(v['section'])}</td><td>{escape(v['what'])}"
+                   f"</td><td>{escape(v['good'])}</td></tr>" for k, v in d["explanations"].items())
+    return f"<table><tr><th>metric</th><th>section</th><th>what it measures</th><th>good</th></tr>{rows}</table>"
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.4f}"
+    return escape(str(value))
