@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 import bayes_synth  # noqa: E402
 from bayes_synth import Synthesizer  # noqa: E402
+from benchmarks.docsection import replace_section  # noqa: E402
 
 START, END = "<!-- report_benchmark:start -->", "<!-- report_benchmark:end -->"
 
@@ -99,14 +100,7 @@ def write_doc(path: Path, r: dict) -> None:
         f"{'met' if r['report_s'] < 30 else 'NOT met'} in this run.", "",
         "Rerun: `python benchmarks/report_benchmark.py --doc docs/benchmarks.md`.", END, "",
     ]
-    text = path.read_text(encoding="utf-8") if path.is_file() else ""
-    if START in text and END in text:
-        text = text.split(START)[0] + "\n".join(lines) + text.split(END, 1)[1].lstrip("\n")
-    else:
-        text = text.rstrip("\n") + "\n\n" + "\n".join(lines)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    replace_section(path, START, END, lines)
 
 
 if __name__ == "__main__":

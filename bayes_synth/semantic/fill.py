@@ -32,14 +32,12 @@ def fill(frame: pd.DataFrame, semantics: Semantics, rng: np.random.Generator) ->
     """
     out = frame.copy()
     n = len(out)
-    done: set[str] = set()
     groups = [cols for _, cols in semantics.entities]
     grouped = {c for cols in groups for c in cols}
     groups += [(c,) for c in sorted(semantics.generated) if c not in grouped]  # an order the model file keeps
     for columns in groups:
         present = [c for c in columns if c in out.columns]
         _fill_entity(out, present, semantics, rng, n)
-        done.update(present)
     for name in semantics.formatted:
         if name in out.columns:
             out[name] = _render(out[name], semantics.columns[name])
