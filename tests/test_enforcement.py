@@ -13,8 +13,9 @@ from bayes_synth import Synthesizer
 from bayes_synth.dsl import parse_constraints
 from bayes_synth.dsl.enforce import Axis, compile_rule
 from bayes_synth.encode import CategoricalCodec, NumericCodec
-from bayes_synth.enforcement import draw_masked, group_rows, sample_with_rules
+from bayes_synth.enforcement import sample_with_rules
 from bayes_synth.errors import DSLSemanticError, SamplingError
+from bayes_synth.restrictions import draw_masked, group_rows
 from bayes_synth.satisfiable import by_target, explorer, find_conflict
 
 
@@ -70,6 +71,65 @@ def test_dead_ends_are_redrawn_and_every_row_obeys():
     freq = np.bincount(a.to_numpy().astype(int), minlength=11) / len(a)
     assert freq[6:].sum() == 0
     assert np.all(np.abs(freq[:6] - 1 / 6) <= 5 * np.sqrt((1 / 6) * (5 / 6) / len(a)))
+
+
+def _float_codec(name, lo, hi):
+    """A float codec with one bin per unit interval [lo, lo+1) .. [hi-1, hi) (not nullable)."""
+    edges = np.arange(lo, hi + 1, dtype=float)
+    k = hi - lo
+    return NumericCodec(name, "float", edges, np.arange(k), np.full(k, 1.0 / k), nullable=False)
+
+
+def test_rare_survivors_are_redrawn_until_every_row_is_found():
+    """b >= a, a float in [0, 11), b in [0, 1): 1 draw of a in 11 survives; 200 rows need ~2,200 draws.
+
+    a's bins hold many values, so no lookahead applies: twenty fixed redraw rounds would leave about
+    200 * (10/11)**20 = 30 rows dead. Redraws go on while the work stays under the budget.
+    """
+    codecs = {"a": _float_codec("a", 0, 11), "b": _float_codec("b", 0, 1)}
+    rules = _targets("rule b >= a", {"a": "float", "b": "float"})
+    tables = [np.full((1, 11), 1 / 11), np.ones((1, 1))]
+    codes, values = sample_with_rules([0, 1], [[], []], tables, codecs, 200, np.random.default_rng(3), rules,
+                                      {n: Axis("float") for n in codecs})
+    a, b = values["a"].to_numpy(), values["b"].to_numpy()
+    assert len(a) == 200 and (a < 1).all() and (b >= a).all()
+
+
+def test_redraws_stop_with_the_share_that_got_through_when_almost_nothing_does():
+    """1 draw of a in 1001 survives: past the work budget the error names the rule and the measured share."""
+    codecs = {"a": _float_codec("a", 0, 1001), "b": _float_codec("b", 0, 1)}
+    rules = _targets("rule b >= a", {"a": "float", "b": "float"})
+    tables = [np.full((1, 1001), 1 / 1001), np.ones((1, 1))]
+    with pytest.raises(SamplingError, match=r"b >= a.*Only \d+ of \d+ draws"):
+        sample_with_rules([0, 1], [[], []], tables, codecs, 1000, np.random.default_rng(0), rules,
+                          {n: Axis("float") for n in codecs})
+
+
+def test_lookahead_finds_the_one_value_the_model_gives_no_weight():
+    """b <= a + 0.5 with a in -2..0 and b in 0..3: only a == 0 leaves b a value, and the (noisy) table
+    gives a == 0 no weight. Drawing a only among values that leave b something finds it for every row,
+    with no redraw (the case hypothesis found: a small DP table put all its mass on dead ends)."""
+    codecs = {"a": _int_codec("a", -2, 0), "b": _int_codec("b", 0, 3)}
+    rules = _targets("rule b <= a + 0.5", {"a": "integer", "b": "integer"})
+    tables = [np.array([[0.5, 0.5, 0.0]]), np.full((1, 4), 0.25)]
+    codes, values = sample_with_rules([0, 1], [[], []], tables, codecs, 500, np.random.default_rng(0), rules,
+                                      {n: Axis("integer") for n in codecs})
+    assert (codes[:, 0] == 2).all() and (values["b"].to_numpy() == 0).all()
+
+
+def test_lookahead_keeps_the_model_proportions_among_values_that_fit():
+    """Categorical x read by a rule on y: values of x that leave y nothing are masked, the others keep
+    their model weights (the same rows as drawing x and throwing away dead ends)."""
+    codecs = {"x": CategoricalCodec("x", "categorical", ["a", "b", "c"], nullable=False),
+              "y": CategoricalCodec("y", "categorical", ["u", "v"], nullable=False)}
+    rules = _targets('rule y == "u"\nrule if x == "c" then y == "v"', dict.fromkeys(codecs, "categorical"))
+    tables = [np.array([[0.2, 0.3, 0.5]]), np.array([[0.5, 0.5]])]
+    n = 20_000
+    codes, _ = sample_with_rules([0, 1], [[], []], tables, codecs, n, np.random.default_rng(5), rules, {})
+    freq = np.bincount(codes[:, 0], minlength=3) / n
+    assert freq[2] == 0 and (codes[:, 1] == 0).all()
+    # a is 0.2 / 0.5 = 0.4 of the rows; binomial standard error, 5 sigma
+    assert abs(freq[0] - 0.4) <= 5 * np.sqrt(0.4 * 0.6 / n)
 
 
 def test_rows_that_always_dead_end_raise_naming_the_rule():
