@@ -298,8 +298,9 @@ def cmd_sample(args: argparse.Namespace) -> int:
     if cut is not None:
         from bayes_synth.disclosure import write_stamp
 
-        stamp = write_stamp(path, cut)
-        print(f"bayes-synth: warning: {cut.message()} Stamp written to '{stamp}'.", file=sys.stderr)
+        stamp = write_stamp(path, cut, synth.ledger_, synth.model_.model_card())
+        print(f"bayes-synth: warning: {cut.message()} Stamp (with the ledger) written to '{stamp}', the "
+              f"model card to '{path}.card.md'.", file=sys.stderr)
     if not args.quiet:
         print(f"Wrote {len(frame):,} synthetic rows x {frame.shape[1]} columns to '{path}'.")
     return 0

@@ -4,7 +4,7 @@ rare real combination.
 This reads the real data after the model was fitted, outside the privacy budget, so the result has
 **no differential privacy guarantee**. The cut is recorded as a ``disclosure_filter`` entry in the
 ledger, which then reports ``dp_guarantee: void``; the CLI writes the same stamp next to the output
-(``OUT.disclosure.json``) and the report shows it. Use it when a data owner's policy asks for a
+(``OUT.disclosure.json``, with the ledger, and the model card ``OUT.card.md``) and the report shows it. Use it when a data owner's policy asks for a
 distance or k-anonymity style check on top of DP, knowing what it costs.
 
 Thresholds: ``min_distance`` is a mixed-type distance in [0, 1] (numbers scaled by the real range,
@@ -85,12 +85,25 @@ def filter_disclosure(synthetic: pd.DataFrame, real: pd.DataFrame, *, min_distan
     return synthetic.loc[~risky].reset_index(drop=True), cut
 
 
-def write_stamp(output: str | Path, cut: DisclosureCut) -> Path:
-    """``OUT.disclosure.json`` next to a filtered output: the void stamp a report shows."""
+def write_stamp(output: str | Path, cut: DisclosureCut, ledger: Ledger | None = None,
+                card: str | None = None) -> Path:
+    """``OUT.disclosure.json`` next to a filtered output: the void stamp a report shows.
+
+    With ``ledger`` (the model's, holding the ``disclosure_filter`` entry) the stamp carries the whole
+    ledger of the output, marked ``dp_guarantee: void``; with ``card`` (the model card rendered from
+    that ledger, Markdown) it is written as ``OUT.card.md`` beside it, so the void status travels with
+    the table in all three places: ledger, model card and report.
+    """
     from bayes_synth.io import atomic_write_text
 
+    data = cut.to_dict()
+    if ledger is not None:
+        data["ledger"] = ledger.to_dict()
+    if card is not None:
+        card_path = atomic_write_text(Path(str(output) + ".card.md"), card, force=True)
+        data["model_card"] = card_path.name
     path = Path(str(output) + ".disclosure.json")
-    return atomic_write_text(path, json.dumps(cut.to_dict(), indent=1) + "\n", force=True)
+    return atomic_write_text(path, json.dumps(data, indent=1) + "\n", force=True)
 
 
 def read_stamp(synthetic_path: str | Path) -> dict[str, Any] | None:

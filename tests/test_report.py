@@ -95,12 +95,24 @@ def test_cli_report_and_the_void_stamp_of_a_disclosure_filter(adult_split, tmp_p
     stamp = json.loads(Path(str(out) + ".disclosure.json").read_text())
     assert stamp["dp_guarantee"] == "void" and stamp["rows_cut"] > 0 and f"cut {stamp['rows_cut']} of 3000" in err
     assert len(pd.read_csv(out)) == 3000 - stamp["rows_cut"]
+    # the void status travels with the table: in its ledger and in its model card
+    assert stamp["ledger"]["dp_guarantee"] == "void"
+    assert stamp["ledger"]["entries"][-1]["query_kind"] == "disclosure_filter"
+    card = Path(str(out) + ".card.md").read_text()
+    assert stamp["model_card"] == out.name + ".card.md" and "VOID" in card
+    assert "VOID" not in main_card(model)  # the saved model itself is untouched
     assert main(["report", str(real), str(out), "--holdout", str(held), "--target", "income",
                  "-o", str(tmp_path / "rep")]) == 0
     printed = capsys.readouterr().out
     assert "DP guarantee void" in printed
     html = (tmp_path / "rep" / "report.html").read_text()
     assert "DP guarantee void" in html and f"cut {stamp['rows_cut']} of 3000" in html
+
+
+def main_card(model_path) -> str:
+    from bayes_synth import load_model
+
+    return load_model(model_path).model_.model_card()
 
 
 def test_disclosure_filter_cuts_rare_combinations_and_voids_the_ledger(adult_split, synthetic):
