@@ -4,8 +4,9 @@ rare real combination.
 This reads the real data after the model was fitted, outside the privacy budget, so the result has
 **no differential privacy guarantee**. The cut is recorded as a ``disclosure_filter`` entry in the
 ledger, which then reports ``dp_guarantee: void``; the CLI writes the same stamp next to the output
-(``OUT.disclosure.json``, with the ledger, and the model card ``OUT.card.md``) and the report shows it. Use it when a data owner's policy asks for a
-distance or k-anonymity style check on top of DP, knowing what it costs.
+(``OUT.disclosure.json``, with the ledger, and the model card ``OUT.card.md``) and the report shows
+it. Use it when a data owner's policy asks for a distance or k-anonymity style check on top of DP,
+knowing what it costs.
 
 Thresholds: ``min_distance`` is a mixed-type distance in [0, 1] (numbers scaled by the real range,
 categories 0/1, averaged over the columns, see :func:`bayes_synth.metrics.privacy.flag_risky_rows`);

@@ -10,7 +10,9 @@ every rule. Only the columns rules read are decoded while drawing; the rest are 
 the caller's fast path. The restrictions themselves live in :mod:`bayes_synth.restrictions`.
 
 Before a column is drawn, its values that would leave a later column no allowed value are masked
-out where that can be known exactly (:mod:`bayes_synth.lookahead`). A row whose earlier values still
+out where that can be known: the range the rules imply for it whatever the other columns hold
+(:mod:`bayes_synth.narrow`), and, value by value, what the rules it is the last input of still allow
+(:mod:`bayes_synth.lookahead`). A row whose earlier values still
 leave a later column no allowed value (a *dead end*) is drawn again from
 the start, with the same masks: keeping only rows that avoid dead ends is exact conditioning on that
 event, so no row is ever returned broken. Redraws go on while they pay: they stop, with an error
@@ -31,13 +33,15 @@ import pandas as pd
 
 from bayes_synth import lookahead
 from bayes_synth.draws import draw_rows
-from bayes_synth.encode import Codec
+from bayes_synth.encode import Codec, NumericCodec
 from bayes_synth.errors import SamplingError
+from bayes_synth.narrow import Bound, implied_bounds
 from bayes_synth.restrictions import (
     Allowed,
     Drawn,
     Static,
     allowed_here,
+    bin_mask,
     compile_static,
     decode_within,
     draw_masked,
@@ -81,19 +85,20 @@ def sample_with_rules(order: Sequence[int], parents, tables, codecs: Mapping[str
     Raises :class:`SamplingError` naming the rules if rows keep reaching dead ends.
     """
     static = {} if static is None else static
+    narrowed = implied_bounds(rules, codecs)  # sound for preset columns too: they are never drawn
     out = draw_once(order, parents, tables, codecs, n, rng, rules, axes, aliases,
-                    preset(np.arange(n)) if preset else None, static)
-    if out.dead.all() and n > 0:
-        raise SamplingError(_dead_end_message(out, n, "every row", n, 0))
+                    preset(np.arange(n)) if preset else None, static, narrowed)
     drawn, survived, rounds = n, n - int(out.dead.sum()), 0
     budget = REDRAW_WORK * n + REDRAW_SLACK
     while out.dead.any():
         rows = np.flatnonzero(out.dead)
-        if drawn + len(rows) > budget or rounds == MAX_REDRAW_ROUNDS:
-            raise SamplingError(_dead_end_message(out, n, f"{len(rows)} of {n} rows, after {rounds} redraws,",
-                                                  drawn, survived))
+        # no survivor in 3 * REDRAW_WORK draws: the survival rate is below 1 / REDRAW_WORK (95% confidence)
+        hopeless = survived == 0 and drawn >= 3 * REDRAW_WORK
+        if hopeless or drawn + len(rows) > budget or rounds == MAX_REDRAW_ROUNDS:
+            who = "every row" if survived == 0 else f"{len(rows)} of {n} rows, after {rounds} redraws,"
+            raise SamplingError(_dead_end_message(out, n, who, drawn, survived))
         again = draw_once(order, parents, tables, codecs, len(rows), rng, rules, axes, aliases,
-                          preset(rows) if preset else None, static)
+                          preset(rows) if preset else None, static, narrowed)
         drawn, survived, rounds = drawn + len(rows), survived + int((~again.dead).sum()), rounds + 1
         _replace(out, rows, again, codecs, rng)
     return out.codes, out.values
@@ -129,14 +134,17 @@ def _dead_end_message(out: Outcome, n: int, who: str, drawn: int, survived: int)
 def draw_once(order: Sequence[int], parents, tables, codecs: Mapping[str, Codec], n: int,
               rng: np.random.Generator, rules: Mapping[str, list[Any]], axes: Mapping[str, Any],
               aliases=None, preset: tuple[dict[int, np.ndarray], dict[str, pd.Series]] | None = None,
-              static: dict[str, Static | None] | None = None) -> Outcome:
+              static: dict[str, Static | None] | None = None,
+              narrowed: Mapping[str, Bound] | None = None) -> Outcome:
     """One pass of ancestral sampling with masks; rows left without an allowed value are marked dead.
 
     ``preset``: (column index -> codes, column name -> given values) of columns already drawn; rows
     whose preset values break a rule are marked dead too. ``static`` caches, per target column, the
-    masked tables of :func:`compile_static` between passes.
+    masked tables of :func:`compile_static` between passes. ``narrowed``: column -> the bounds the rules
+    imply for it on their own (:func:`bayes_synth.narrow.implied_bounds`).
     """
     static = {} if static is None else static
+    narrowed = narrowed or {}
     names = list(codecs)
     sizes = [c.size for c in codecs.values()]
     drawn = Drawn(names, codecs, np.zeros((n, len(names)), dtype=np.int64, order="F"), rng)
@@ -153,6 +161,11 @@ def draw_once(order: Sequence[int], parents, tables, codecs: Mapping[str, Codec]
             continue
         rows = parent_index(drawn.codes, parents[x], sizes)
         later = lookahead.allowed(drawn, x, ahead[x], rules, axes) if x in ahead else None
+        why = [r.text for t in ahead.get(x, ()) for r in rules[t]]
+        if name in narrowed:  # bounds the rules imply for this column whatever the other columns hold
+            bounded = _within(codec, narrowed[name].lo, narrowed[name].hi, n)
+            later = bounded if later is None else later.meet(bounded)
+            why += list(narrowed[name].rules)
         if name not in rules and later is None:
             drawn.codes[:, x] = draw_rows(tables[x], rows, rng, aliases[x] if aliases else None)
             continue
@@ -163,7 +176,7 @@ def draw_once(order: Sequence[int], parents, tables, codecs: Mapping[str, Codec]
             fast = static[name]
             allowed = fast.allowed_for(drawn.codes, sizes) if fast is not None else \
                 restrict(rules[name], drawn, codec, axes.get(name))
-            if _dead_ends(allowed, rules[name], dead, blame) and fast is not None:
+            if _dead_ends(allowed, [r.text for r in rules[name]], dead, blame) and fast is not None:
                 # the compiled restriction is shared between passes: open a copy
                 allowed = Allowed(allowed.group, allowed.mask.copy(),
                                   *(None if a is None else a.copy() for a in (allowed.lo, allowed.hi)),
@@ -171,7 +184,7 @@ def draw_once(order: Sequence[int], parents, tables, codecs: Mapping[str, Codec]
             _open_dead_ends(allowed)
         if later is not None:  # values of this column that leave a later column nothing are never drawn
             allowed, fast = later if allowed is None else allowed.meet(later), None
-            _dead_ends(allowed, [r for t in ahead[x] for r in rules[t]], dead, blame)
+            _dead_ends(allowed, why, dead, blame)
             _open_dead_ends(allowed)
         if fast is not None:
             drawn.codes[:, x] = fast.draw(rows, allowed, rng)
@@ -190,13 +203,19 @@ def draw_once(order: Sequence[int], parents, tables, codecs: Mapping[str, Codec]
     return Outcome(drawn.codes, drawn.values, dead, blame)
 
 
-def _dead_ends(allowed: Allowed, rules: list[Any], dead: np.ndarray, blame: dict[str, int]) -> bool:
-    """Mark rows whose group allows no code dead, blaming ``rules``; whether there were any."""
+def _within(codec: NumericCodec, lo: float, hi: float, n: int) -> Allowed:
+    """Every row: the column's bins meeting [lo, hi] (and the missing code), values bounded by them."""
+    lo_, hi_ = np.array([lo]), np.array([hi])
+    return Allowed(np.zeros(n, dtype=np.int64), bin_mask(codec, lo_, hi_, np.ones(1, dtype=bool)), lo_, hi_)
+
+
+def _dead_ends(allowed: Allowed, rules: list[str], dead: np.ndarray, blame: dict[str, int]) -> bool:
+    """Mark rows whose group allows no code dead, blaming ``rules`` (their text); whether there were any."""
     empty_groups = ~allowed.mask.any(axis=1)
     if not empty_groups.any():
         return False
     empty = empty_groups[allowed.group]
-    text = "; ".join(r.text for r in rules)
+    text = "; ".join(dict.fromkeys(rules))
     blame[text] = blame.get(text, 0) + int((empty & ~dead).sum())
     dead |= empty
     return True

@@ -30,13 +30,20 @@ MAX_TRIALS = 2_000_000
 
 
 def exact(codec: Codec) -> bool:
-    """Whether every code of ``codec`` stands for exactly one value (so trying a code tries its value)."""
-    if isinstance(codec, CategoricalCodec):
-        return True
+    """Whether every candidate value of ``codec`` can be tried: categories, or numbers whose fine cells
+    hold one value each (integers and dates over at most ``INTEGER_EXACT_RANGE`` values)."""
+    return isinstance(codec, CategoricalCodec) or _cell_values(codec) is not None
+
+
+def _cell_values(codec: NumericCodec) -> tuple[np.ndarray, np.ndarray] | None:
+    """(the value of each fine cell that holds one, its coarse bin), or None if some cell holds several."""
     if not codec.integer:
-        return False
-    ranges = np.array(codec.bin_ranges())
-    return bool(np.all(np.ceil(ranges[:, 1]) - np.ceil(ranges[:, 0]) == 1))
+        return None
+    first, last = np.ceil(codec.edges[:-1]), np.ceil(codec.edges[1:]) - 1
+    if np.any(last > first):
+        return None
+    one = last == first  # cells narrower than 1 may hold no integer at all
+    return first[one], codec._cell_to_bin[one]
 
 
 def plan(order: Sequence[int], codecs: Mapping[str, Codec], rules: Mapping[str, list[Any]],
@@ -64,38 +71,51 @@ def plan(order: Sequence[int], codecs: Mapping[str, Codec], rules: Mapping[str, 
 
 def allowed(drawn: Drawn, x: int, targets: Sequence[str], rules: Mapping[str, list[Any]],
             axes: Mapping[str, Any]) -> Allowed | None:
-    """The codes of column ``x`` after which every column in ``targets`` still has an allowed value.
+    """The codes (and, for numbers, the value bounds) of column ``x`` after which every column in
+    ``targets`` still has an allowed value.
 
-    Grouped by the distinct combinations of the targets' other inputs; None when there are more
-    trials than :data:`MAX_TRIALS` (the sampler's redraws handle those rows instead).
+    Grouped by the distinct combinations of the targets' other inputs. A numeric column's bins are
+    allowed when one of their values is, and its values are bounded by the smallest and largest
+    allowed value (within those bounds a value that still dead-ends is left to the redraws). None when
+    there are more trials than :data:`MAX_TRIALS`.
     """
     names, codecs = drawn.names, drawn.codecs
     name = names[x]
     codec = codecs[name]
     context = sorted({c for t in targets for rule in rules[t] for c in rule.inputs
                       if c in codecs and c not in (name, t)}, key=names.index)
+    if isinstance(codec, CategoricalCodec):
+        candidates, values = np.arange(codec.size), None
+    else:
+        cells, bins = _cell_values(codec)
+        candidates = np.append(bins, codec.null_code) if codec.nullable else bins
+        values = np.append(cells, np.nan) if codec.nullable else cells
     group, first = drawn.distinct_rows(context)
-    k, size = len(first), codec.size
-    if k * size > MAX_TRIALS:
+    k, m = len(first), len(candidates)
+    if k * m > MAX_TRIALS:
         return None
-    rows = np.repeat(first, size)
+    rows = np.repeat(first, m)
     codes = drawn.codes[rows]
-    codes[:, x] = np.tile(np.arange(size), k)
-    values = {c: drawn.column(c).iloc[rows].reset_index(drop=True) for c in context
-              if not isinstance(codecs[c], CategoricalCodec)}
-    if isinstance(codec, NumericCodec):  # exact: each bin is one value
-        values[name] = _values(codec, codes[:, x])
-    trial = Drawn(names, codecs, codes, drawn.rng, values)
-    ok = np.ones(k * size, dtype=bool)
+    codes[:, x] = np.tile(candidates, k)
+    given = {c: drawn.column(c).iloc[rows].reset_index(drop=True) for c in context
+             if not isinstance(codecs[c], CategoricalCodec)}
+    if values is not None:
+        given[name] = from_column_axis(np.tile(values, k), codec.kind)
+    trial = Drawn(names, codecs, codes, drawn.rng, given)
+    ok = np.ones(k * m, dtype=bool)
     for t in targets:
         a = restrict(rules[t], trial, codecs[t], axes.get(t))
         ok &= a.mask.any(axis=1)[a.group]
-    return Allowed(group, ok.reshape(k, size))
-
-
-def _values(codec: NumericCodec, codes: np.ndarray):
-    """The one value each code of an exact numeric codec stands for (missing for the missing code)."""
-    lows = np.ceil(np.array(codec.bin_ranges())[:, 0])
+    ok = ok.reshape(k, m)
+    if values is None:  # categories: the candidates are the codes
+        return Allowed(group, ok)
+    mask = np.zeros((k, codec.size), dtype=bool)
+    n_cells = len(cells)
+    if n_cells:  # cells come in bin order: a bin is allowed when one of its cells is
+        starts = np.flatnonzero(np.r_[True, bins[1:] != bins[:-1]])
+        mask[:, bins[starts]] = np.logical_or.reduceat(ok[:, :n_cells], starts, axis=1)
     if codec.nullable:
-        lows = np.append(lows, np.nan)
-    return from_column_axis(lows[codes], codec.kind)
+        mask[:, codec.null_code] = ok[:, -1]
+    lo = np.where(ok[:, :n_cells], cells, np.inf).min(axis=1, initial=np.inf)
+    hi = np.where(ok[:, :n_cells], cells, -np.inf).max(axis=1, initial=-np.inf)
+    return Allowed(group, mask, lo, hi)

@@ -99,10 +99,13 @@ class Allowed:
             self.lo[groups], self.hi[groups] = -np.inf, np.inf
 
     def meet(self, other: Allowed) -> Allowed:
-        """What both restrictions allow (``other`` carries a mask only), grouped by both groupings."""
+        """What both restrictions allow (``other`` carries no fixed values), grouped by both groupings."""
         first, group = group_rows(self.group * len(other.mask) + other.group)
         mine, theirs = self.group[first], other.group[first]
         lo, hi, choice = (None if a is None else a[mine] for a in (self.lo, self.hi, self.choice))
+        if other.lo is not None:
+            lo = other.lo[theirs] if lo is None else np.maximum(lo, other.lo[theirs])
+            hi = other.hi[theirs] if hi is None else np.minimum(hi, other.hi[theirs])
         return Allowed(group, self.mask[mine] & other.mask[theirs], lo, hi, choice, self.choices)
 
 

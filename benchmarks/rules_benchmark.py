@@ -77,6 +77,7 @@ sys.path.insert(0, str(HERE))
 
 import metrics  # noqa: E402  (benchmarks/ is not a package)
 from adult_benchmark import COLUMNS, N_BINS, NUMERIC, git_revision, write_atomic  # noqa: E402
+from docsection import replace_section  # noqa: E402
 
 DEFAULT_DATA = ROOT / "examples" / "data" / "adult.csv"
 DEFAULT_RULES = HERE / "adult_rules.bsc"
@@ -601,14 +602,7 @@ def build_section(res: dict) -> str:
 
 
 def write_section(doc: Path, section: str) -> None:
-    text = doc.read_text(encoding="utf-8") if doc.is_file() else ""
-    if START_MARK in text and END_MARK in text:
-        before, rest = text.split(START_MARK, 1)
-        after = rest.split(END_MARK, 1)[1].lstrip("\n")
-        text = before + section + (("\n" + after) if after else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    write_atomic(doc, text)
+    replace_section(doc, START_MARK, END_MARK, [*section.rstrip("\n").split("\n"), "", ""])
 
 
 # ---------------------------------------------------------------------------------------------

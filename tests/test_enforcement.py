@@ -81,26 +81,27 @@ def _float_codec(name, lo, hi):
 
 
 def test_rare_survivors_are_redrawn_until_every_row_is_found():
-    """b >= a, a float in [0, 11), b in [0, 1): 1 draw of a in 11 survives; 200 rows need ~2,200 draws.
+    """b >= a * a, a float in [0, 11), b in [0, 1): 1 draw of a in 11 survives; 200 rows need ~2,200 draws.
 
-    a's bins hold many values, so no lookahead applies: twenty fixed redraw rounds would leave about
-    200 * (10/11)**20 = 30 rows dead. Redraws go on while the work stays under the budget.
+    a's bins hold many values (no lookahead) and a * a is not affine in a (no implied bound on a), so
+    only redraws help: twenty fixed redraw rounds would leave about 200 * (10/11)**20 = 30 rows dead.
+    Redraws go on while the work stays under the budget.
     """
     codecs = {"a": _float_codec("a", 0, 11), "b": _float_codec("b", 0, 1)}
-    rules = _targets("rule b >= a", {"a": "float", "b": "float"})
+    rules = _targets("rule b >= a * a", {"a": "float", "b": "float"})
     tables = [np.full((1, 11), 1 / 11), np.ones((1, 1))]
     codes, values = sample_with_rules([0, 1], [[], []], tables, codecs, 200, np.random.default_rng(3), rules,
                                       {n: Axis("float") for n in codecs})
     a, b = values["a"].to_numpy(), values["b"].to_numpy()
-    assert len(a) == 200 and (a < 1).all() and (b >= a).all()
+    assert len(a) == 200 and (a < 1).all() and (b >= a * a).all()
 
 
 def test_redraws_stop_with_the_share_that_got_through_when_almost_nothing_does():
     """1 draw of a in 1001 survives: past the work budget the error names the rule and the measured share."""
     codecs = {"a": _float_codec("a", 0, 1001), "b": _float_codec("b", 0, 1)}
-    rules = _targets("rule b >= a", {"a": "float", "b": "float"})
+    rules = _targets("rule b >= a * a", {"a": "float", "b": "float"})
     tables = [np.full((1, 1001), 1 / 1001), np.ones((1, 1))]
-    with pytest.raises(SamplingError, match=r"b >= a.*Only \d+ of \d+ draws"):
+    with pytest.raises(SamplingError, match=r"b >= a \* a.*Only \d+ of \d+ draws"):
         sample_with_rules([0, 1], [[], []], tables, codecs, 1000, np.random.default_rng(0), rules,
                           {n: Axis("float") for n in codecs})
 
@@ -115,6 +116,37 @@ def test_lookahead_finds_the_one_value_the_model_gives_no_weight():
     codes, values = sample_with_rules([0, 1], [[], []], tables, codecs, 500, np.random.default_rng(0), rules,
                                       {n: Axis("integer") for n in codecs})
     assert (codes[:, 0] == 2).all() and (values["b"].to_numpy() == 0).all()
+
+
+def test_lookahead_tries_each_value_inside_wide_bins():
+    """b >= a with a in 0..16 in two wide bins [0, 7] and [8, 16], b in 0..1, and all the model's weight
+    on the second bin: only a in {0, 1} fits. Each fine cell of a is one integer, so every value is
+    tried: the first bin is drawn, and a is decoded between the smallest and largest value that fit."""
+    a = NumericCodec("a", "integer", np.arange(18, dtype=float), np.array([0, 8]), np.full(17, 1 / 17),
+                     nullable=False)
+    codecs = {"a": a, "b": _int_codec("b", 0, 1)}
+    rules = _targets("rule b >= a", {"a": "integer", "b": "integer"})
+    tables = [np.array([[0.0, 1.0]]), np.full((1, 2), 0.5)]
+    codes, values = sample_with_rules([0, 1], [[], []], tables, codecs, 1000, np.random.default_rng(0), rules,
+                                      {n: Axis("integer") for n in codecs})
+    va, vb = values["a"].to_numpy(), values["b"].to_numpy()
+    assert (codes[:, 0] == 0).all() and set(np.unique(va)) == {0, 1} and (vb >= va).all()
+
+
+def test_bounds_implied_by_the_rules_keep_a_float_column_where_rows_can_finish():
+    """n + x <= 0.2 and n <= x, x a float in [0, 0.9) drawn first, n in 0..1, and the model's weight
+    for x all in [0.3, 0.9): only x <= 0.2 lets n take a value. The rules bound x on their own
+    (x <= 0.2 - min(n)), so x is drawn inside that bound (the case hypothesis found; no lookahead
+    applies to floats, and redraws could not find x <= 0.2 where the model gives it no weight)."""
+    codecs = {"x": _float_codec("x", 0, 9), "n": _int_codec("n", 0, 1)}
+    codecs["x"] = NumericCodec("x", "float", np.linspace(0, 0.9, 10), np.array([0, 3]), np.full(9, 1 / 9),
+                               nullable=False)
+    rules = _targets("rule n + x <= 0.2\nrule n <= x", {"x": "float", "n": "integer"})
+    tables = [np.array([[0.0, 1.0]]), np.full((1, 2), 0.5)]
+    codes, values = sample_with_rules([0, 1], [[], []], tables, codecs, 500, np.random.default_rng(0), rules,
+                                      {"x": Axis("float"), "n": Axis("integer")})
+    x, n = values["x"].to_numpy(), values["n"].to_numpy()
+    assert (x <= 0.2).all() and (n == 0).all() and (n <= x).all()
 
 
 def test_lookahead_keeps_the_model_proportions_among_values_that_fit():
