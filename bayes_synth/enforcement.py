@@ -33,7 +33,7 @@ import pandas as pd
 
 from bayes_synth import lookahead
 from bayes_synth.draws import draw_rows
-from bayes_synth.encode import Codec, NumericCodec
+from bayes_synth.encode import Codec
 from bayes_synth.errors import SamplingError
 from bayes_synth.narrow import Bound, implied_bounds
 from bayes_synth.restrictions import (
@@ -41,11 +41,11 @@ from bayes_synth.restrictions import (
     Drawn,
     Static,
     allowed_here,
-    bin_mask,
     compile_static,
     decode_within,
     draw_masked,
     restrict,
+    within,
 )
 from bayes_synth.sampling import parent_index
 
@@ -160,11 +160,11 @@ def draw_once(order: Sequence[int], parents, tables, codecs: Mapping[str, Codec]
         if x in fixed_codes:
             continue
         rows = parent_index(drawn.codes, parents[x], sizes)
-        later = lookahead.allowed(drawn, x, ahead[x], rules, axes) if x in ahead else None
+        later = lookahead.allowed(drawn, x, ahead[x], rules, axes, narrowed) if x in ahead else None
         why = [r.text for t in ahead.get(x, ()) for r in rules[t]]
         if name in narrowed:  # bounds the rules imply for this column whatever the other columns hold
-            bounded = _within(codec, narrowed[name].lo, narrowed[name].hi, n)
-            later = bounded if later is None else later.meet(bounded)
+            bounded = within(codec, narrowed[name].lo, narrowed[name].hi, n)
+            later = bounded if later is None else later.meet(bounded, codec)
             why += list(narrowed[name].rules)
         if name not in rules and later is None:
             drawn.codes[:, x] = draw_rows(tables[x], rows, rng, aliases[x] if aliases else None)
@@ -183,7 +183,7 @@ def draw_once(order: Sequence[int], parents, tables, codecs: Mapping[str, Codec]
                                   allowed.choice, allowed.choices)
             _open_dead_ends(allowed)
         if later is not None:  # values of this column that leave a later column nothing are never drawn
-            allowed, fast = later if allowed is None else allowed.meet(later), None
+            allowed, fast = later if allowed is None else allowed.meet(later, codec), None
             _dead_ends(allowed, why, dead, blame)
             _open_dead_ends(allowed)
         if fast is not None:
@@ -201,12 +201,6 @@ def draw_once(order: Sequence[int], parents, tables, codecs: Mapping[str, Codec]
                 blame[text] = blame.get(text, 0) + int(broken.sum())
                 dead |= broken
     return Outcome(drawn.codes, drawn.values, dead, blame)
-
-
-def _within(codec: NumericCodec, lo: float, hi: float, n: int) -> Allowed:
-    """Every row: the column's bins meeting [lo, hi] (and the missing code), values bounded by them."""
-    lo_, hi_ = np.array([lo]), np.array([hi])
-    return Allowed(np.zeros(n, dtype=np.int64), bin_mask(codec, lo_, hi_, np.ones(1, dtype=bool)), lo_, hi_)
 
 
 def _dead_ends(allowed: Allowed, rules: list[str], dead: np.ndarray, blame: dict[str, int]) -> bool:

@@ -23,7 +23,7 @@ import numpy as np
 
 from bayes_synth.encode import CategoricalCodec, Codec, NumericCodec
 from bayes_synth.ingest import from_column_axis
-from bayes_synth.restrictions import Allowed, Drawn, restrict
+from bayes_synth.restrictions import Allowed, Drawn, restrict, within
 
 #: largest (distinct combinations of the other inputs) x (codes of the column) tried in one lookahead
 MAX_TRIALS = 2_000_000
@@ -70,14 +70,15 @@ def plan(order: Sequence[int], codecs: Mapping[str, Codec], rules: Mapping[str, 
 
 
 def allowed(drawn: Drawn, x: int, targets: Sequence[str], rules: Mapping[str, list[Any]],
-            axes: Mapping[str, Any]) -> Allowed | None:
+            axes: Mapping[str, Any], narrowed: Mapping[str, Any] | None = None) -> Allowed | None:
     """The codes (and, for numbers, the value bounds) of column ``x`` after which every column in
     ``targets`` still has an allowed value.
 
     Grouped by the distinct combinations of the targets' other inputs. A numeric column's bins are
     allowed when one of their values is, and its values are bounded by the smallest and largest
     allowed value (within those bounds a value that still dead-ends is left to the redraws). None when
-    there are more trials than :data:`MAX_TRIALS`.
+    there are more trials than :data:`MAX_TRIALS`. ``narrowed``: the bounds the rules imply for a target
+    on their own (:mod:`bayes_synth.narrow`), which the target's value must meet too.
     """
     names, codecs = drawn.names, drawn.codecs
     name = names[x]
@@ -105,6 +106,8 @@ def allowed(drawn: Drawn, x: int, targets: Sequence[str], rules: Mapping[str, li
     ok = np.ones(k * m, dtype=bool)
     for t in targets:
         a = restrict(rules[t], trial, codecs[t], axes.get(t))
+        if narrowed and t in narrowed:
+            a = a.meet(within(codecs[t], narrowed[t].lo, narrowed[t].hi, len(a.group)), codecs[t])
         ok &= a.mask.any(axis=1)[a.group]
     ok = ok.reshape(k, m)
     if values is None:  # categories: the candidates are the codes

@@ -98,15 +98,29 @@ class Allowed:
         if self.lo is not None:
             self.lo[groups], self.hi[groups] = -np.inf, np.inf
 
-    def meet(self, other: Allowed) -> Allowed:
-        """What both restrictions allow (``other`` carries no fixed values), grouped by both groupings."""
+    def meet(self, other: Allowed, codec: Codec) -> Allowed:
+        """What both restrictions allow (``other`` carries no fixed values), grouped by both groupings.
+
+        For a numeric column the bins are those meeting both value ranges (two ranges inside one bin
+        may not overlap although both masks allow the bin).
+        """
         first, group = group_rows(self.group * len(other.mask) + other.group)
         mine, theirs = self.group[first], other.group[first]
         lo, hi, choice = (None if a is None else a[mine] for a in (self.lo, self.hi, self.choice))
+        mask = self.mask[mine] & other.mask[theirs]
         if other.lo is not None:
             lo = other.lo[theirs] if lo is None else np.maximum(lo, other.lo[theirs])
             hi = other.hi[theirs] if hi is None else np.minimum(hi, other.hi[theirs])
-        return Allowed(group, self.mask[mine] & other.mask[theirs], lo, hi, choice, self.choices)
+        if lo is not None and isinstance(codec, NumericCodec):
+            mask &= bin_mask(codec, lo, hi, np.ones(len(lo), dtype=bool))
+        return Allowed(group, mask, lo, hi, choice, self.choices)
+
+
+def within(codec: NumericCodec, lo: float, hi: float, n: int) -> Allowed:
+    """All ``n`` rows in one group: the column's bins meeting [lo, hi] (and the missing code), values
+    bounded by them."""
+    lo_, hi_ = np.array([lo], dtype=float), np.array([hi], dtype=float)
+    return Allowed(np.zeros(n, dtype=np.int64), bin_mask(codec, lo_, hi_, np.ones(1, dtype=bool)), lo_, hi_)
 
 
 def restrict(rules, drawn: Drawn, codec: Codec, axis) -> Allowed:

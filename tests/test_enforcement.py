@@ -149,6 +149,22 @@ def test_bounds_implied_by_the_rules_keep_a_float_column_where_rows_can_finish()
     assert (x <= 0.2).all() and (n == 0).all() and (n <= x).all()
 
 
+def test_lookahead_meets_the_bounds_the_rules_imply():
+    """'if c != "a" then n between 0 and 0' and 'm <= n' with m in 1..3: m >= 1 implies n >= 1, so c must
+    be "a". Looking ahead from c, its rule on n must be met together with n's implied bound (both in
+    one bin of n), or c == "b" would look fine and every row would die at n (the case hypothesis found)."""
+    codecs = {"c": CategoricalCodec("c", "categorical", ["a", "b"], nullable=False),
+              "n": NumericCodec("n", "integer", np.arange(7.0), np.array([0]), np.full(6, 1 / 6), nullable=False),
+              "m": _int_codec("m", 1, 3)}
+    rules = _targets('rule if c != "a" then n between 0 and 0\nrule m <= n',
+                     {"c": "categorical", "n": "integer", "m": "integer"})
+    tables = [np.array([[0.0, 1.0]]), np.ones((1, 1)), np.full((1, 3), 1 / 3)]
+    codes, values = sample_with_rules([0, 1, 2], [[], [], []], tables, codecs, 300, np.random.default_rng(0),
+                                      rules, {"n": Axis("integer"), "m": Axis("integer")})
+    n, m = values["n"].to_numpy(), values["m"].to_numpy()
+    assert (codes[:, 0] == 0).all() and (m <= n).all() and (n >= 1).all()
+
+
 def test_lookahead_keeps_the_model_proportions_among_values_that_fit():
     """Categorical x read by a rule on y: values of x that leave y nothing are masked, the others keep
     their model weights (the same rows as drawing x and throwing away dead ends)."""
