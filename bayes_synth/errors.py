@@ -56,6 +56,10 @@ class OutputError(BayesSynthError, OSError):
     """An output could not be written safely (it would overwrite an input, or exists already)."""
 
 
+class MissingDependencyError(BayesSynthError, ImportError):
+    """An optional feature needs a package that is not installed; the message names the pip extra."""
+
+
 class DSLError(BayesSynthError, ValueError):
     """A constraints file is wrong; ``diagnostics`` lists each located problem, ``str()`` renders all.
 

@@ -137,11 +137,13 @@ class Model:
             raise ParameterError(f"format must be 'markdown' or 'html'; got {format!r}")
         return model_card(self, format)
 
-    def graph(self, format: str = "svg", *, direction: str = "LR") -> str:
-        """The network as ``svg`` (drawn here, no dependency), ``dot`` (Graphviz) or ``mermaid`` text."""
-        from bayes_synth.inspect import graph
+    def graph(self, format: str = "svg", *, direction: str = "LR") -> str | bytes:
+        """The network as ``svg`` (drawn here, no dependency), ``dot`` (Graphviz) or ``mermaid`` text, or as
+        ``png`` bytes (the same drawing, rendered by matplotlib: ``pip install 'bayes_synth[pictures]'``).
+        """
+        from bayes_synth.inspect import graph, png
 
-        makers = {"svg": graph.to_svg, "dot": graph.to_dot, "mermaid": graph.to_mermaid}
+        makers = {"svg": graph.to_svg, "png": png.to_png, "dot": graph.to_dot, "mermaid": graph.to_mermaid}
         if format not in makers:
             raise ParameterError(f"format must be one of {', '.join(makers)}; got {format!r}")
         return makers[format](self, direction=direction)

@@ -369,7 +369,7 @@ def test_model_graph_method(fitted):
     assert fitted.graph("mermaid").startswith("graph LR")
     assert len(_boxes(fitted.graph("svg"))) == len(fitted.columns)
     with pytest.raises(ParameterError):
-        fitted.graph("png")
+        fitted.graph("gif")
 
 
 # -------------------------------------------------------------------------------------- inspect CLI
@@ -423,3 +423,97 @@ def test_inspect_graph_and_card_to_files(fitted_path, tmp_path, capsys):
     assert code == 0 and out.startswith("graph LR")
     code, out, _ = run(["inspect", str(fitted_path), "--card", "markdown"], capsys)
     assert code == 0 and "add/remove one record" in out
+
+
+# ------------------------------------------------------------------------------------------ PNG pictures
+def _decode_png(data: bytes) -> np.ndarray:
+    """The picture as an (height, width, channels) array, decoded by matplotlib."""
+    import io
+
+    from matplotlib.image import imread
+
+    return imread(io.BytesIO(data), format="png")
+
+
+def _hex_rgb(colour: str) -> tuple[int, ...]:
+    return tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
+
+
+def test_png_is_a_valid_picture_in_the_kind_colours():
+    pytest.importorskip("matplotlib")
+    from bayes_synth.inspect.graph import KIND_COLOURS
+    from bayes_synth.inspect.png import PNG_SIGNATURE, to_png
+
+    data = to_png(tiny_model(), title="tiny")
+    assert data.startswith(PNG_SIGNATURE) and data.startswith(b"\x89PNG\r\n\x1a\n")
+    image = _decode_png(data)
+    height, width, channels = image.shape
+    assert channels in (3, 4) and 100 < height < 1000 and height < width < 3000
+    rgb = np.rint(image[..., :3] * 255).astype(int).reshape(-1, 3)
+    pixels = set(map(tuple, rgb.tolist()))
+    assert len(pixels) > 10, "blank picture"
+    for kind in ("categorical", "integer"):  # tiny_model's kinds; boxes are filled with the SVG's colours
+        assert _hex_rgb(KIND_COLOURS[kind]) in pixels
+    assert _decode_png(to_png(tiny_model(), direction="TD")).shape[0] > 100
+    with pytest.raises(ParameterError, match="dpi"):
+        to_png(tiny_model(), dpi=50)
+
+
+def test_png_grows_with_the_layout_so_text_keeps_its_size():
+    pytest.importorskip("matplotlib")
+    from bayes_synth.inspect.png import to_png
+
+    names = [f"column-{i} {'x' * (i % 7)}" for i in range(30)]
+    parents = random_dag(30, seed=7)
+    big = _decode_png(to_png(fake_model(names, parents), dpi=72))
+    small = _decode_png(to_png(fake_model(names[:3], [(), (0,), (0, 1)]), dpi=72))
+    lay = layout(names, parents)
+    # at dpi 72 one layout pixel is one image pixel: the picture is at least the SVG's size, never shrunk
+    assert big.shape[1] >= int(lay.width) and big.shape[0] >= int(lay.height)
+    assert big.shape[0] > 1.5 * small.shape[0] and big.shape[1] > 1.5 * small.shape[1]
+    double = _decode_png(to_png(fake_model(names, parents), dpi=144))
+    assert abs(double.shape[1] - 2 * big.shape[1]) <= 2 and abs(double.shape[0] - 2 * big.shape[0]) <= 2
+
+
+def test_model_graph_png(fitted):
+    pytest.importorskip("matplotlib")
+    data = fitted.graph("png", direction="TD")
+    assert isinstance(data, bytes) and data.startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_inspect_graph_png_needs_a_file_and_force(fitted_path, tmp_path, capsys):
+    pytest.importorskip("matplotlib")
+    code, out, err = run(["inspect", str(fitted_path), "--graph", "png"], capsys)
+    assert code == 2 and "-o FILE" in err and out == ""
+    target = tmp_path / "net.png"
+    code, out, _ = run(["inspect", str(fitted_path), "--graph", "png", "-o", str(target)], capsys)
+    assert code == 0 and "Wrote the png graph" in out
+    first = target.read_bytes()
+    assert first.startswith(b"\x89PNG\r\n\x1a\n") and _decode_png(first).shape[0] > 100
+    code, _, err = run(["inspect", str(fitted_path), "--graph", "png", "--direction", "TD", "-o", str(target)],
+                       capsys)
+    assert code == 2 and "exists already" in err and target.read_bytes() == first
+    code, _, _ = run(["inspect", str(fitted_path), "--graph", "png", "--direction", "TD", "-o", str(target),
+                      "--force", "-q"], capsys)
+    assert code == 0 and target.read_bytes() != first and target.read_bytes().startswith(b"\x89PNG")
+
+
+def test_png_without_matplotlib_says_how_to_install_it(monkeypatch, fitted_path, tmp_path, capsys):
+    import sys
+
+    from bayes_synth.errors import BayesSynthError, MissingDependencyError
+    from bayes_synth.inspect.png import to_png
+
+    for name in [m for m in sys.modules if m == "matplotlib" or m.startswith("matplotlib.")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # 'import matplotlib...' now fails
+    with pytest.raises(MissingDependencyError) as caught:
+        to_png(tiny_model())
+    assert isinstance(caught.value, ImportError) and isinstance(caught.value, BayesSynthError)
+    message = str(caught.value)
+    assert "PNG pictures need matplotlib: pip install 'bayes_synth[pictures]'" in message and "SVG" in message
+    target = tmp_path / "net.png"
+    code, _, err = run(["inspect", str(fitted_path), "--graph", "png", "-o", str(target)], capsys)
+    assert code == 2 and "pip install 'bayes_synth[pictures]'" in err and not target.exists()
+    code, out, _ = run(["inspect", str(fitted_path), "--graph", "svg"], capsys)
+    assert code == 0 and out.startswith("<svg")  # the other pictures need nothing

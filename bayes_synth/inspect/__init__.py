@@ -9,7 +9,8 @@ post-processing and costs no privacy budget. The usual entry points are methods 
 - ``model.query(target, evidence)``: P(target | evidence) by exact inference (:mod:`.query`);
 - ``model.strongest_dependencies(k)``: edges ranked by mutual information;
 - ``model.model_card(format)``: the guarantee and what it covers (:mod:`.card`);
-- ``model.graph(format)``: DOT, Mermaid or SVG (:mod:`.graph`, laid out by :mod:`.layout`).
+- ``model.graph(format)``: DOT, Mermaid or SVG (:mod:`.graph`, laid out by :mod:`.layout`), or PNG
+  (:mod:`.png`, with the optional matplotlib).
 
 Files are audited with :func:`~bayes_synth.inspect.audit.audit_file` (``bayes-synth audit``), which
 reads the JSON itself so that it can explain why a file is wrong instead of failing to load it.
@@ -25,7 +26,8 @@ from bayes_synth.inspect.audit import AuditResult, audit_data, audit_file
 from bayes_synth.inspect.card import model_card
 from bayes_synth.inspect.explain import explain, explain_text, strongest_dependencies
 from bayes_synth.inspect.graph import to_dot, to_mermaid, to_svg
+from bayes_synth.inspect.png import to_png
 from bayes_synth.inspect.query import query
 
 __all__ = ["AuditResult", "audit_data", "audit_file", "explain", "explain_text", "model_card", "query",
-           "strongest_dependencies", "to_dot", "to_mermaid", "to_svg"]
+           "strongest_dependencies", "to_dot", "to_mermaid", "to_png", "to_svg"]

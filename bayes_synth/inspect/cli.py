@@ -3,12 +3,13 @@
 ::
 
     bayes-synth inspect MODEL [--column COL] [--format text|json|markdown] [--top K]
-                              [--graph dot|mermaid|svg [--direction LR|TD]] [--card markdown|html]
+                              [--graph dot|mermaid|svg|png [--direction LR|TD]] [--card markdown|html]
                               [-o FILE [--force]] [--quiet]
     bayes-synth audit MODEL [--json] [--require-dp] [--quiet]
 
 ``inspect`` prints what the model holds and promises (read through the strict loader); with ``--graph``
-or ``--card`` it prints (or writes with ``-o``) that picture or the model card instead. ``audit``
+or ``--card`` it prints (or writes with ``-o``) that picture or the model card instead; a PNG picture is
+binary, so ``--graph png`` needs ``-o FILE`` (and matplotlib: ``pip install 'bayes_synth[pictures]'``). ``audit``
 re-checks the file independently of the loader: exit 0 PASS, 1 FAIL, 2 unreadable file.
 
 Both also run stand-alone: ``python -m bayes_synth.inspect.cli audit MODEL``.
@@ -41,7 +42,8 @@ def add_inspect(sub: Any, common: argparse.ArgumentParser) -> None:
                    help="how to print the report (default: text)")
     p.add_argument("--top", type=_positive_int, default=10, metavar="K",
                    help="strongest dependencies shown (default 10)")
-    p.add_argument("--graph", choices=("dot", "mermaid", "svg"), help="output the network as a picture instead")
+    p.add_argument("--graph", choices=("dot", "mermaid", "svg", "png"),
+                   help="output the network as a picture instead (png needs -o FILE and matplotlib)")
     p.add_argument("--direction", choices=("LR", "TD"), default="LR", help="graph direction (default LR)")
     p.add_argument("--card", choices=("markdown", "html"), help="output the model card instead")
     p.add_argument("-o", "--output", metavar="FILE", help="write the output to FILE instead of printing it")
@@ -69,9 +71,20 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     """``bayes-synth inspect``: the model's report, one column's explanation, a picture or the card."""
     from bayes_synth.modelfile import load_model_file
 
+    if args.graph == "png" and not args.output:
+        raise _usage("--graph png makes a binary picture, which cannot be printed: "
+                     "give a file to write it to with -o FILE (e.g. -o network.png)")
     model = load_model_file(args.model)
     if args.graph and args.card:
         raise _usage("choose one of --graph and --card")
+    if args.graph == "png":
+        from bayes_synth.io import atomic_write_bytes
+
+        path = atomic_write_bytes(args.output, model.graph("png", direction=args.direction),
+                                  inputs=[args.model], force=args.force)
+        if not args.quiet:
+            print(f"Wrote the png graph to '{path}'.")
+        return 0
     if args.graph:
         text = model.graph(args.graph, direction=args.direction)
     elif args.card:

@@ -2,8 +2,9 @@
 
 DOT and Mermaid are text for other tools (``dot -Tpng``, a Markdown page that renders Mermaid); the
 SVG is drawn here from :mod:`bayes_synth.inspect.layout`, with no new dependency. Boxes are coloured by
-column kind; hovering a box or an arrow shows its details. PNG output is not offered: it would need a
-rasteriser (graphviz, cairo or Pillow), which this package does not depend on.
+column kind; hovering a box or an arrow shows its details. PNG is drawn by :mod:`bayes_synth.inspect.png`
+from the same layout, colours (:data:`KIND_COLOURS`) and legend (:data:`KIND_LEGEND`) with matplotlib,
+an optional dependency (``pip install 'bayes_synth[pictures]'``).
 
 >>> from bayes_synth.inspect.examples import tiny_model
 >>> print(to_mermaid(tiny_model()))
@@ -34,7 +35,7 @@ KIND_COLOURS = {
     "date": "#fce7f3",
     "datetime": "#fce7f3",
 }
-_KIND_LEGEND = (("categorical", "categorical"), ("boolean", "boolean"), ("integer", "number"), ("date", "date/time"))
+KIND_LEGEND = (("categorical", "categorical"), ("boolean", "boolean"), ("integer", "number"), ("date", "date/time"))
 LEGEND_HEIGHT = 28.0
 
 
@@ -111,7 +112,7 @@ def svg_from_layout(lay: Layout, kinds: dict[str, str], *, title: str = "") -> s
 
 def _legend(top: float) -> str:
     out, x = ['<g class="legend" font-size="11">'], 16.0
-    for kind, label in _KIND_LEGEND:
+    for kind, label in KIND_LEGEND:
         out.append(f'<rect x="{x:.0f}" y="{top + 6:.0f}" width="14" height="12" rx="2" '
                    f'fill="{KIND_COLOURS[kind]}" stroke="#555"/>'
                    f'<text x="{x + 19:.0f}" y="{top + 16:.0f}">{label}</text>')
