@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from .common import MISSING_LABEL, coerce, discretise, infer_numeric, json_ready
 from .privacy import density_disclosure, distance_to_closest_record, flag_risky_rows, membership_inference
+from .sequence import sequence_report
 from .similarity import (
     column_similarity,
     column_tvd,
@@ -55,6 +56,7 @@ __all__ = [
     "membership_inference",
     "mi_difference",
     "mutual_information",
+    "sequence_report",
     "similarity_report",
     "train_synthetic_test_real",
     "upper_mean",
