@@ -153,7 +153,16 @@ def _add_report(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--target", metavar="COL", help="a column to predict (train on synthetic, test on real)")
     p.add_argument("-o", "--output-dir", metavar="OUTDIR", required=True, help="folder for the report files")
     p.add_argument("--seed", type=_non_negative_int, default=0, metavar="S", help="seed of the sampled metrics")
-    p.set_defaults(func=cmd_report)
+    p.add_argument("--attacks", action="store_true", help="also run the singling-out, linkability and inference "
+                   "attacks after Anonymeter (needs --holdout; infers --target, else the last column)")
+    seq = p.add_argument_group("sequence metrics", "for event data, several rows per entity (an account, a "
+                               "patient ...): events per entity, gaps between events, event transitions")
+    seq.add_argument("--entity", metavar="COL", help="the column naming the entity each row belongs to")
+    seq.add_argument("--time", metavar="COL", help="order events by this column (numbers or dates; gaps in days "
+                     "for dates); default: the order of the rows (needs --entity)")
+    seq.add_argument("--event", metavar="COL", help="a categorical column of event kinds, for the transitions "
+                     "(needs --entity)")
+    p.set_defaults(func=cmd_report, report_usage=p.format_usage())
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -162,16 +171,29 @@ def cmd_report(args: argparse.Namespace) -> int:
     from bayes_synth.ingest import read_table
     from bayes_synth.report.evaluate import evaluate
 
+    if (args.time or args.event) and not args.entity:
+        given = [f"--{k}" for k in ("time", "event") if getattr(args, k)]
+        print(f"{args.report_usage}{PROG} report: error: {' and '.join(given)} need{'s' * (len(given) == 1)} "
+              "--entity COL, the column naming the entity (an account, a patient ...) each row belongs to",
+              file=sys.stderr, flush=True)
+        return 2
+    sequence = {"entity": args.entity, "time": args.time, "event": args.event} if args.entity else None
     real, synthetic = read_table(args.real), read_table(args.synthetic)
     holdout = read_table(args.holdout) if args.holdout else None
     names = {"real_file": str(args.real), "synthetic_file": str(args.synthetic)}
     report = evaluate(real, synthetic, holdout, args.target, seed=args.seed, stamp=read_stamp(args.synthetic),
-                      names=names)
+                      names=names, sequence=sequence, attacks=args.attacks)
     json_path, html_path = report.save(args.output_dir)
     if not args.quiet:
         s = report.data["similarity"]
         print(f"Wrote '{json_path}' and '{html_path}'.")
         print(f"  similarity: 1-way TVD {s['tvd_1way']:.3f}, 2-way TVD {s['tvd_2way']:.3f}")
+        q = report.data.get("sequence")
+        if q:
+            shown = [f"{label} TVD {value:.3f}" for label, value in (
+                ("events per entity", q["events_per_entity"].get("tvd")), ("gap", q["event_gaps"].get("tvd")),
+                ("transition", q["event_transitions"].get("pair_tvd"))) if value is not None]
+            print(f"  sequence: {', '.join(shown)}")
         if report.data["dp_guarantee"]["status"] == "void":
             print("  DP guarantee void: a disclosure filter read the real data (see the report).")
     return 0

@@ -70,6 +70,22 @@ def test_a_copy_of_the_training_data_is_flagged(adult_split):
     assert data["privacy"]["membership_inference"]["auc"] > 0.9
 
 
+def test_verdicts_judge_a_copy_poor_and_say_what_was_not_measured(adult_split, report):
+    train, holdout = adult_split
+    copy = bayes_synth.evaluate(train, train.sample(frac=1, random_state=0), holdout, attacks=True).data
+    v = copy["verdicts"]
+    # a copy is perfectly similar and plainly unsafe: distances, membership and the attacks say so
+    assert v["tvd_1way"]["verdict"] == "good"
+    for key in ("share_closer_to_train", "membership_inference", "inference", "linkability"):
+        assert v[key]["verdict"] == "poor", (key, v[key])
+    # the model's sample: every privacy verdict good (no holdout-free privacy metric says otherwise)
+    fitted = report.data["verdicts"]
+    assert all(x["verdict"] == "good" for x in fitted.values() if x["section"] == "privacy"), fitted
+    html = report.html()
+    glance = html.split("Not measured", 1)[1].split("</li>", 1)[0]  # it has a holdout and a target
+    assert "--attacks" in glance and "--entity" in glance and "--target" not in glance
+
+
 def test_html_is_self_contained_and_readable(report, tmp_path):
     json_path, html_path = report.save(tmp_path)
     html = html_path.read_text(encoding="utf-8")
@@ -101,8 +117,10 @@ def test_cli_report_and_the_void_stamp_of_a_disclosure_filter(adult_split, tmp_p
     card = Path(str(out) + ".card.md").read_text()
     assert stamp["model_card"] == out.name + ".card.md" and "VOID" in card
     assert "VOID" not in main_card(model)  # the saved model itself is untouched
-    assert main(["report", str(real), str(out), "--holdout", str(held), "--target", "income",
+    assert main(["report", str(real), str(out), "--holdout", str(held), "--target", "income", "--attacks",
                  "-o", str(tmp_path / "rep")]) == 0
+    written = json.loads((tmp_path / "rep" / "report.json").read_text())
+    assert written["privacy"]["inference"]["secret"] == "income" and "linkability" in written["verdicts"]
     printed = capsys.readouterr().out
     assert "DP guarantee void" in printed
     html = (tmp_path / "rep" / "report.html").read_text()

@@ -140,6 +140,13 @@ class _Space:
             out[a:b] = d.min(axis=1) if d.shape[1] else np.inf
         return out
 
+    def nearest_index(self, query: _Rows, ref: _Rows) -> np.ndarray:
+        """Index of each query row's nearest reference row (the first one on ties)."""
+        out = np.empty(len(query), dtype=np.int64)
+        for a, b, d in self.blocks(query, ref):
+            out[a:b] = d.argmin(axis=1)
+        return out
+
     def count_within(self, query: _Rows, ref: _Rows, radius: float) -> np.ndarray:
         """Number of reference rows at distance <= ``radius`` of each query row."""
         out = np.empty(len(query), dtype=np.int64)

@@ -1,7 +1,8 @@
 """``evaluate(real, synthetic, holdout=None, target=None)``: the whole quality and risk report as one object.
 
-The metrics come from :mod:`bayes_synth.metrics` (similarity, utility, privacy); this module picks
-which apply (utility needs a target; the holdout comparisons need a holdout), times them, and keeps the
+The metrics come from :mod:`bayes_synth.metrics` (similarity, utility, privacy, and sequence metrics
+for event data); this module picks which apply (utility needs a target; the holdout comparisons need a
+holdout; the sequence metrics need the entity column), times them, and keeps the
 result as plain JSON-ready data with the explanation of each metric (:mod:`bayes_synth.report.explain`).
 """
 
@@ -51,10 +52,16 @@ class Evaluation:
 
 def evaluate(real: pd.DataFrame, synthetic: pd.DataFrame, holdout: pd.DataFrame | None = None,
              target: str | None = None, *, seed: int = 0, stamp: dict[str, Any] | None = None,
-             names: dict[str, str] | None = None) -> Evaluation:
+             names: dict[str, str] | None = None, sequence: dict[str, str | None] | None = None,
+             attacks: bool = False) -> Evaluation:
     """Compare ``synthetic`` with the ``real`` rows it was fitted on (and an unseen ``holdout``).
 
     ``stamp``: a disclosure filter's stamp (``OUT.disclosure.json``), shown as "DP guarantee void".
+    ``sequence``: ``{"entity": COL, "time": COL, "event": COL}`` (time and event optional) when rows are
+    events of entities; adds ``data["sequence"]`` (:func:`bayes_synth.metrics.sequence.sequence_report`).
+    ``attacks``: also run the singling-out, linkability and inference attacks after Anonymeter
+    (:mod:`bayes_synth.metrics.attacks`; they need a holdout, the attacks' control records, and infer
+    ``target``, else the last column).
 
     >>> import pandas as pd
     >>> real = pd.DataFrame({"a": list("xyxy") * 10, "n": range(40)})
@@ -63,14 +70,13 @@ def evaluate(real: pd.DataFrame, synthetic: pd.DataFrame, holdout: pd.DataFrame 
     True
     """
     from bayes_synth.metrics import privacy, similarity, utility
+    from bayes_synth.metrics.sequence import sequence_report
 
     columns = [c for c in real.columns if c in synthetic.columns]
     if not columns:
         raise ParameterError("The real and synthetic tables share no column; nothing to compare.")
     if target is not None and target not in columns:
         raise ParameterError(f"The target {target!r} is not a column of both tables; the columns are {columns}.")
-    real, synthetic = real[columns], synthetic[columns]
-    holdout = holdout[columns] if holdout is not None else None
     timings: dict[str, float] = {}
 
     def timed(name, fn, *args, **kwargs):
@@ -79,6 +85,13 @@ def evaluate(real: pd.DataFrame, synthetic: pd.DataFrame, holdout: pd.DataFrame 
         timings[name] = round(time.perf_counter() - t, 3)
         return out
 
+    if sequence is not None:  # first and on the full tables: a wrong column fails fast, naming its table
+        if not isinstance(sequence, dict) or "entity" not in sequence or set(sequence) - {"entity", "time", "event"}:
+            raise ParameterError(f"sequence must be a dict with the key 'entity' and optionally 'time' and 'event' "
+                                 f"(column names); got {sequence!r}.")
+        seq = timed("sequence", sequence_report, real, synthetic, **sequence)
+    real, synthetic = real[columns], synthetic[columns]
+    holdout = holdout[columns] if holdout is not None else None
     sim = timed("similarity", similarity.similarity_report, real, synthetic, seed=seed)
     data: dict[str, Any] = {
         "format": "bayes_synth.report", "version": 1,
@@ -104,10 +117,52 @@ def evaluate(real: pd.DataFrame, synthetic: pd.DataFrame, holdout: pd.DataFrame 
     else:
         priv["dcr"] = {"skipped": "needs a holdout of real rows not used for fitting (--holdout)"}
     priv["density_disclosure"] = timed("density", privacy.density_disclosure, real, synthetic)
+    if attacks and holdout is not None:
+        from bayes_synth.metrics.attacks import attack_risks
+
+        priv.update(timed("attacks", attack_risks, real, synthetic, holdout, secret=target, seed=seed))
+    elif attacks:
+        priv["singling_out"] = {"skipped": "the attacks need control records: a holdout of real rows not used "
+                                           "for fitting (--holdout)"}
     data["privacy"] = priv
+    if sequence is not None:
+        data["sequence"] = seq
     data["explanations"] = {k: {"section": s, "what": w, "good": g} for k, (s, w, g) in METRICS.items()}
+    data["verdicts"] = verdicts(_plain(data))
     data["timings_s"] = timings
     return Evaluation(_plain(data), {"real": real, "synthetic": synthetic})
+
+
+#: where each metric's headline value sits in the report: key -> (section, block, field); block None: in the section
+HEADLINES: dict[str, tuple[str, str | None, str]] = {
+    "tvd_1way": ("similarity", None, "tvd_1way"), "tvd_2way": ("similarity", None, "tvd_2way"),
+    "tvd_3way": ("similarity", None, "tvd_3way"), "mi_difference": ("similarity", None, "mi_difference"),
+    "correlation_difference": ("similarity", None, "correlation_difference"),
+    "counting_queries": ("utility", "counting_queries", "mean_abs_error"), "tstr": ("utility", "tstr", "ratio"),
+    "share_closer_to_train": ("privacy", "dcr", "share_closer_to_train"),
+    "membership_inference": ("privacy", "membership_inference", "auc"),
+    "density_disclosure": ("privacy", "density_disclosure", "singling_out_share"),
+    "singling_out": ("privacy", "singling_out", "risk"),
+    "singling_out_multivariate": ("privacy", "singling_out_multivariate", "risk"),
+    "linkability": ("privacy", "linkability", "risk"), "inference": ("privacy", "inference", "risk"),
+    "events_per_entity": ("sequence", "events_per_entity", "tvd"), "event_gaps": ("sequence", "event_gaps", "tvd"),
+    "event_transitions": ("sequence", "event_transitions", "pair_tvd"),
+}
+
+
+def verdicts(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Each computed headline value with its verdict (:func:`bayes_synth.report.explain.verdict`)."""
+    from bayes_synth.report.explain import verdict
+
+    out = {}
+    for key, (section, block, field_) in HEADLINES.items():
+        where = data.get(section)
+        where = where.get(block) if isinstance(where, dict) and block is not None else where
+        value = where.get(field_) if isinstance(where, dict) else None
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            band = "singling_out" if key == "singling_out_multivariate" else key
+            out[key] = {"section": section, "value": value, "verdict": verdict(band, value)}
+    return out
 
 
 def _plain(value: Any) -> Any:

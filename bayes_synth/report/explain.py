@@ -41,9 +41,69 @@ METRICS: dict[str, tuple[str, str, str]] = {
     "density_disclosure": ("privacy", "how many real records lie close to each synthetic record; the share "
                            "of synthetic rows with exactly one close real record singles that record out",
                            "a low singling-out share"),
+    "singling_out": ("privacy", "attack after Anonymeter: predicates built from the synthetic data that isolate "
+                     "one synthetic row (on 1 column, and on 3 columns for the multivariate attack) are tried "
+                     "on training records and on unseen control records; risk = success on training beyond "
+                     "control, rescaled to [0, 1], with a 95% interval", "risk near 0 (the interval reaches 0)"),
+    "linkability": ("privacy", "attack after Anonymeter: two halves of a record's columns are linked through the "
+                    "nearest synthetic row on each half; risk as for singling out",
+                    "risk near 0 (the interval reaches 0)"),
+    "inference": ("privacy", "attack after Anonymeter: a secret column (the target, else the last column) is "
+                  "guessed from the nearest synthetic row on the other columns; risk as for singling out; "
+                  "'weak_attack' when random guessing does as well", "risk near 0 (the interval reaches 0)"),
     "dp_guarantee": ("privacy", "whether the synthetic data still carries the model's differential privacy "
                      "guarantee ('void' when a disclosure filter read the real data)", "holds"),
+    "events_per_entity": ("sequence", "how many events (rows) each entity has, real vs synthetic: summaries, "
+                          "TVD of the distributions (exact counts when few, else 20 quantile bins of the real "
+                          "counts) and the Kolmogorov-Smirnov statistic", "TVD below 0.1 and a small KS statistic"),
+    "event_gaps": ("sequence", "time between consecutive events of an entity (dates in days), real vs synthetic: "
+                   "summaries, TVD (exact gaps when few, else 20 quantile bins of the real gaps) and the KS statistic",
+                   "TVD below 0.1 and a small KS statistic"),
+    "event_transitions": ("sequence", "which event follows which within an entity: TVD of the (event, next event) "
+                          "pairs, mean TVD of P(next event given the current one) over current states (weighted "
+                          "by real frequency) and TVD of the first event", "below 0.1; far above the TVD of "
+                          "single events means the order of events was lost"),
 }
+
+
+#: verdict bands: metric key -> (good up to, poor beyond) for the value shown on the page (lower is better;
+#: ``tstr`` is a score ratio, higher is better; ``share_closer_to_train`` is judged by its distance to 0.5;
+#: the attacks by their risk). Between the two: fair.
+BANDS: dict[str, tuple[float, float]] = {
+    "tvd_1way": (0.05, 0.10), "tvd_2way": (0.10, 0.20), "tvd_3way": (0.15, 0.30),
+    "mi_difference": (0.05, 0.10), "correlation_difference": (0.05, 0.10), "counting_queries": (0.01, 0.03),
+    "tstr": (0.90, 0.75), "share_closer_to_train": (0.05, 0.10), "membership_inference": (0.55, 0.60),
+    "density_disclosure": (0.05, 0.10), "singling_out": (0.05, 0.20), "linkability": (0.05, 0.20),
+    "inference": (0.05, 0.20), "events_per_entity": (0.10, 0.20), "event_gaps": (0.10, 0.20),
+    "event_transitions": (0.10, 0.20),
+}
+
+
+def verdict(key: str, value: float | None) -> str | None:
+    """``good``, ``fair`` or ``poor`` for a metric's headline value (None when it has no band or value).
+
+    >>> verdict("tvd_2way", 0.04), verdict("tstr", 0.8), verdict("share_closer_to_train", 0.7)
+    ('good', 'fair', 'poor')
+    """
+    if key not in BANDS or value is None:
+        return None
+    good, poor = BANDS[key]
+    if key == "tstr":
+        return "good" if value >= good else "poor" if value < poor else "fair"
+    if key == "share_closer_to_train":
+        value = abs(value - 0.5)
+    return "good" if value <= good else "poor" if value > poor else "fair"
+
+
+def _band(key: str) -> str:
+    if key not in BANDS:
+        return ""
+    good, poor = BANDS[key]
+    if key == "tstr":
+        return f"good >= {good:g}, poor < {poor:g}"
+    if key == "share_closer_to_train":
+        return f"good within {good:g} of 0.5, poor beyond {poor:g}"
+    return f"good <= {good:g}, poor > {poor:g}"
 
 
 def render_markdown() -> str:
@@ -53,11 +113,18 @@ def render_markdown() -> str:
              "`bayes_synth.evaluate(real, synthetic, holdout=None, target=None)` compute these metrics; the",
              "result is written as `report.json` (for machines and CI gates) and `report.html` (for people).",
              "Utility needs `--target`; the DCR share, membership inference and TSTR need a holdout (real",
-             "rows not used for fitting). The metrics read the real data: they are for the data owner and",
-             "are not covered by differential privacy.", ""]
-    for section in ("similarity", "utility", "privacy"):
-        lines += [f"## {section.capitalize()}", "", "| metric | what it measures | good |", "|---|---|---|"]
-        lines += [f"| `{key}` | {what} | {good} |" for key, (sec, what, good) in METRICS.items() if sec == section]
+             "rows not used for fitting); `--attacks` adds the three attacks after Anonymeter (Giomi et al.,",
+             "PETS 2023), computed natively because Anonymeter pins numpy < 1.27, and also needs a holdout.",
+             "The metrics read the real data: they are for the data owner and are not covered by differential",
+             "privacy. For event data (several rows per entity), `--entity COL [--time COL] [--event COL]`",
+             "(`sequence={\"entity\": ...}` in Python) enable the sequence section.", "",
+             "Each headline value gets a verdict, good, fair or poor, from the bands below (also in",
+             "`report.json` under `verdicts`, for CI gates).", ""]
+    for section in ("similarity", "utility", "privacy", "sequence"):
+        lines += [f"## {section.capitalize()}", "", "| metric | what it measures | good | verdict bands |",
+                  "|---|---|---|---|"]
+        lines += [f"| `{key}` | {what} | {good} | {_band(key)} |" for key, (sec, what, good) in METRICS.items()
+                  if sec == section]
         lines.append("")
     lines += ["Regenerate this page with `python -m bayes_synth.report.explain > docs/metrics.md`.", ""]
     return "\n".join(lines)

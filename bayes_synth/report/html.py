@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from bayes_synth.report import svg
+from bayes_synth.report.explain import verdict as verdict_of
 
 CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;color:#222;background:#fafafa}
@@ -25,6 +26,11 @@ main{padding:12px 28px 40px;max-width:1200px}h2{border-bottom:2px solid #ddd;pad
 .grid figure{margin:0;background:#fff;border:1px solid #ddd;border-radius:6px;padding:6px}
 table{border-collapse:collapse;background:#fff;font-size:13px}td,th{border:1px solid #ddd;padding:4px 8px}
 th{background:#f0f0f0;text-align:left}.muted{color:#777;font-size:12px}
+.badge{display:inline-block;border-radius:10px;padding:1px 8px;font-size:12px;font-weight:600;margin-left:6px}
+.good{background:#e6f4ea;color:#1e6b2f}.fair{background:#fff4d6;color:#7a5a00}.poor{background:#fde2e1;color:#8b0000}
+.card.good{border-left:5px solid #2ca02c}.card.fair{border-left:5px solid #e0a800}
+.card.poor{border-left:5px solid #d62728}
+.glance{background:#fff;border:1px solid #ddd;border-radius:6px;padding:8px 16px}.glance li{margin:4px 0}
 """
 
 
@@ -38,12 +44,13 @@ def render(report: Any) -> str:
              f"<div>{inputs['synthetic_rows']:,} synthetic rows compared with {inputs['real_rows']:,} real rows"
              + (f" and {inputs['holdout_rows']:,} holdout rows" if inputs.get("holdout_rows") else "")
              + f", {len(inputs['columns'])} columns. Created {escape(d['created'])}.</div></header><main>",
-             _banner(d), "<h2>Summary</h2><div class='cards'>", *_cards(d), "</div>",
+             _banner(d), "<h2>At a glance</h2>", _glance(d), "<h2>Summary</h2><div class='cards'>", *_cards(d),
+             "</div>",
              "<h2>Columns: real vs synthetic</h2><p class='muted'>Each chart shows the share of rows per "
              "value (numbers in 20 quantile bins of the real data). Blue: real, orange: synthetic. Hover a bar "
              "for its value.</p>", _column_plots(report), _column_table(d),
              "<h2>Relationships between columns</h2>", _heatmaps(d),
-             "<h2>Utility</h2>", _utility(d), "<h2>Privacy</h2>", _privacy(d),
+             "<h2>Utility</h2>", _utility(d), "<h2>Privacy</h2>", _privacy(d), _sequences(d),
              "<h2>What the metrics mean</h2>", _glossary(d),
              f"<p class='muted'>Computed in {sum(d.get('timings_s', {}).values()):.1f} s. These metrics read the "
              "real data: they are for the data owner and are not covered by differential privacy.</p>",
@@ -61,12 +68,55 @@ def _banner(d: dict) -> str:
             "the model's privacy ledger states (see <code>bayes-synth inspect</code>).</div>")
 
 
-def _card(title: str, value: Any, key: str, d: dict, gauge: tuple[float, float] | None = None) -> str:
+SECTIONS = (("similarity", "Similarity", "do the columns and their relationships look like the real data?"),
+            ("utility", "Utility", "do analyses and models on the synthetic data give the real answers?"),
+            ("privacy", "Privacy", "can the synthetic data be traced back to the people in the real data?"),
+            ("sequence", "Sequences", "do entities have the real number, spacing and order of events?"))
+
+#: what to add to measure what was not measured: (section, key that would be there, how)
+MISSING = (("utility", "tstr", "train-on-synthetic, test-on-real: give --target COL and --holdout FILE"),
+           ("privacy", "share_closer_to_train", "distance to closest record and membership inference: give "
+                                                "--holdout FILE (real rows not used for fitting)"),
+           ("privacy", "inference", "attacks after Anonymeter (singling out, linkability, inference): add --attacks "
+                                    "with --holdout FILE"),
+           ("sequence", "events_per_entity", "sequence metrics for event data: give --entity COL (and --time, "
+                                             "--event)"))
+
+
+def _glance(d: dict) -> str:
+    """One line per section: the worst verdict among its metrics, and what was not measured."""
+    v = d.get("verdicts", {})
+    rank = {"good": 0, "fair": 1, "poor": 2}
+    items = []
+    for section, title, question in SECTIONS:
+        mine = {k: x for k, x in v.items() if x["section"] == section and x.get("verdict")}
+        if not mine:
+            continue
+        worst = max(mine.values(), key=lambda x: rank[x["verdict"]])["verdict"]
+        counts = ", ".join(f"{sum(x['verdict'] == w for x in mine.values())} {w}" for w in rank
+                           if any(x["verdict"] == w for x in mine.values()))
+        weak = [k for k, x in mine.items() if x["verdict"] != "good"]
+        items.append(f"<li><b>{title}</b>{_badge(worst)} {escape(question)} {counts} of {len(mine)} headline "
+                     "metrics" + (f"; look at: {escape(', '.join(weak))}" if weak else "") + ".</li>")
+    todo = [how for section, key, how in MISSING if key not in v]
+    if todo:
+        items.append("<li><b>Not measured</b>: " + "; ".join(escape(t) for t in todo) + ".</li>")
+    return f"<ul class='glance'>{''.join(items)}</ul>"
+
+
+def _badge(verdict: str | None) -> str:
+    return f"<span class='badge {verdict}'>{verdict}</span>" if verdict else ""
+
+
+def _card(title: str, value: Any, key: str, d: dict, gauge: tuple[float, float] | None = None,
+          judged: str | None = None) -> str:
     explain = d["explanations"].get(key, {})
     shown = "n/a" if value is None else f"{value:.3f}" if isinstance(value, float) else escape(str(value))
     meter = svg.meter(float(value), title, *gauge) if gauge and isinstance(value, int | float) else ""
-    return (f"<div class='card'><div>{escape(title)}</div><div class='v'>{shown}</div>{meter}"
-            f"<p>{escape(explain.get('what', ''))}</p><p><b>Good:</b> {escape(explain.get('good', ''))}</p></div>")
+    verdict = verdict_of(judged or key, value) if isinstance(value, int | float) else None
+    return (f"<div class='card {verdict or ''}'><div>{escape(title)}{_badge(verdict)}</div><div class='v'>{shown}</div>"
+            f"{meter}<p>{escape(explain.get('what', ''))}</p><p><b>Good:</b> {escape(explain.get('good', ''))}</p>"
+            "</div>")
 
 
 def _get(d: dict, *path: str) -> Any:
@@ -93,10 +143,16 @@ def _cards(d: dict) -> list[str]:
     share = _get(p, "dcr", "share_closer_to_train")
     if share is not None:
         out.append(_card("Share closer to train than holdout", share, "share_closer_to_train", d))
-    out.append(_card("Exact match rate", _get(p, "dcr", "exact_match_rate"), "exact_match_rate", d, (0.0, 0.2)))
+    out.append(_card("Exact match rate", _get(p, "dcr", "exact_match_rate"), "exact_match_rate", d, (0.0, 0.2))
+               .replace("<div class='v'>n/a</div>", "<div class='v'>n/a</div><p>needs --holdout</p>"))
     auc = _get(p, "membership_inference", "auc")
     if auc is not None:
         out.append(_card("Membership attack AUC", auc, "membership_inference", d, (0.5, 1.0)))
+    for key, title in (("singling_out", "Singling-out attack risk"), ("linkability", "Linkability attack risk"),
+                       ("inference", "Inference attack risk")):
+        risk = _get(p, key, "risk")
+        if risk is not None:
+            out.append(_card(title, risk, key, d, (0.0, 1.0)))
     out.append(_card("Singling-out share", _get(p, "density_disclosure", "singling_out_share"), "density_disclosure",
                      d, (0.0, 0.2)))
     return out
@@ -149,21 +205,84 @@ def _heatmaps(d: dict) -> str:
 
 
 def _utility(d: dict) -> str:
-    return _kv(d["utility"])
+    return _kv(d["utility"], d)
 
 
 def _privacy(d: dict) -> str:
-    return _kv(d["privacy"])
+    return _kv(d["privacy"], d)
 
 
-def _kv(section: dict) -> str:
+def _sequences(d: dict) -> str:
+    """The "Sequences" section (only when the report has sequence metrics)."""
+    q = d.get("sequence")
+    if not isinstance(q, dict):
+        return ""
+    counts, gaps, trans = q.get("events_per_entity") or {}, q.get("event_gaps") or {}, q.get("event_transitions") or {}
+    time = f", ordered by <code>{escape(str(q['time']))}</code>" if q.get("time") else ", in the order of the rows"
+    cards = [_card("Events per entity TVD", counts.get("tvd"), "events_per_entity", d, (0.0, 0.3))]
+    if "tvd" in gaps:
+        cards.append(_card(f"Gap TVD ({q.get('time_unit')})", gaps.get("tvd"), "event_gaps", d, (0.0, 0.3)))
+    if "pair_tvd" in trans:
+        cards += [_card("Transition (pair) TVD", trans.get("pair_tvd"), "event_transitions", d, (0.0, 0.3)),
+                  _card("Next-event TVD, mean over states", trans.get("conditional_tvd"), "event_transitions", d,
+                        (0.0, 0.3))]
+    plots = []
+    for block, title in ((counts, "Events per entity"), (gaps, f"Gap between events ({q.get('time_unit')})")):
+        dist = block.get("distribution")
+        if isinstance(dist, dict) and dist.get("labels"):
+            plots.append("<figure>" + svg.bars(dist["labels"], dist["real"], dist["synthetic"], title) + "</figure>")
+    matrix = trans.get("matrix")
+    if isinstance(matrix, dict) and matrix.get("states"):
+        real, synth = np.array(matrix["real"], dtype=float), np.array(matrix["synthetic"], dtype=float)
+        for m, title, vmax in ((real, "P(next | current), real", 1.0), (synth, "P(next | current), synthetic", 1.0),
+                               (np.abs(real - synth), "|difference|", None)):
+            plots.append("<figure>" + svg.heatmap(matrix["states"], m, title, vmax=vmax) + "</figure>")
+    tables = "".join(_summary_table(name, block) for name, block in (("events_per_entity", counts),
+                                                                     ("event_gaps", gaps)) if "real" in block)
+    skipped = "".join(f"<p class='muted'>{escape(name)}: skipped, {escape(str(block['skipped']))}.</p>"
+                      for name, block in (("event_gaps", gaps), ("event_transitions", trans)) if "skipped" in block)
+    return (f"<h2>Sequences</h2><p class='muted'>Rows of the same <code>{escape(str(q.get('entity')))}</code> form "
+            f"one entity's sequence of events{time}. Blue: real, orange: synthetic. In the transition maps rows "
+            "are the current event and columns the next one; dark cells of the difference are transitions the "
+            "synthetic data does not keep.</p>"
+            f"<div class='cards'>{''.join(cards)}</div><div class='grid'>{''.join(plots)}</div>"
+            + tables + _kv({k: v for k, v in q.items() if k in ("rows_used", "rows_skipped", "event_transitions")
+                            and isinstance(v, dict) and "skipped" not in v})
+            + skipped)
+
+
+def _summary_table(name: str, block: dict) -> str:
+    real, synth = block.get("real") or {}, block.get("synthetic") or {}
+    rows = "".join(f"<tr><td>{escape(k)}</td><td>{_fmt(real.get(k))}</td><td>{_fmt(synth.get(k))}</td></tr>"
+                   for k in real)
+    return (f"<h3>{escape(name)}</h3><table><tr><th>statistic</th><th>real</th><th>synthetic</th></tr>{rows}</table>"
+            f"<p class='muted'>TVD {_fmt(block.get('tvd'))} over {escape(str(block.get('binning')))}; "
+            f"Kolmogorov-Smirnov statistic {_fmt(block.get('ks_statistic'))}.</p>")
+
+
+def _kv(section: dict, d: dict | None = None) -> str:
+    """Each block of a section as a titled table: its explanation, its verdict, readable names and values."""
+    explanations = (d or {}).get("explanations", {})
+    judged = (d or {}).get("verdicts", {})
     rows = []
     for name, value in section.items():
         if isinstance(value, dict):
-            inner = "".join(f"<tr><td>{escape(str(k))}</td><td>{_fmt(v)}</td></tr>" for k, v in value.items()
-                            if not isinstance(v, dict | list))
-            rows.append(f"<h3>{escape(name)}</h3><table>{inner}</table>")
+            inner = "".join(f"<tr><td>{escape(_label(k))}</td><td>{_fmt(v)}</td></tr>" for k, v in value.items()
+                            if not isinstance(v, dict) and not (isinstance(v, list) and len(v) != 2))
+            what = (explanations.get(name) or explanations.get(name.replace("_multivariate", "")) or {}).get("what")
+            verdict = (judged.get(name) or {}).get("verdict")
+            rows.append(f"<h3>{escape(_label(name))}{_badge(verdict)}</h3>"
+                        + (f"<p class='muted'>{escape(what)}</p>" if what else "") + f"<table>{inner}</table>")
     return "".join(rows)
+
+
+def _label(key: str) -> str:
+    """``share_closer_to_train`` -> ``share closer to train`` (abbreviations kept)."""
+    words = str(key).replace("_", " ")
+    for short, long in (("ci", "95% interval"), ("tvd", "TVD"), ("ks", "KS"), ("auc", "AUC"), ("dcr", "DCR"),
+                        ("tpr", "TPR"), ("fpr", "FPR"), ("mi", "MI")):
+        words = " ".join(long if w == short else w for w in words.split(" "))
+    return words
 
 
 def _glossary(d: dict) -> str:
@@ -173,6 +292,12 @@ def _glossary(d: dict) -> str:
 
 
 def _fmt(value: Any) -> str:
+    if value is None:
+        return "&ndash;"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     if isinstance(value, float):
         return f"{value:.4f}"
+    if isinstance(value, list) and len(value) == 2:
+        return f"[{_fmt(value[0])}, {_fmt(value[1])}]"
     return escape(str(value))
