@@ -39,7 +39,6 @@ from bayes_synth.narrow import Bound, implied_bounds
 from bayes_synth.restrictions import (
     Allowed,
     Drawn,
-    Static,
     allowed_here,
     compile_static,
     decode_within,
@@ -72,12 +71,13 @@ Preset = Callable[[np.ndarray], tuple[dict[int, np.ndarray], dict[str, pd.Series
 
 def sample_with_rules(order: Sequence[int], parents, tables, codecs: Mapping[str, Codec], n: int,
                       rng: np.random.Generator, rules: Mapping[str, list[Any]], axes: Mapping[str, Any],
-                      aliases=None, preset: Preset | None = None, static: dict[str, Static | None] | None = None
+                      aliases=None, preset: Preset | None = None, static: dict[str, Any] | None = None
                       ) -> tuple[np.ndarray, dict[str, pd.Series]]:
     """Draw ``n`` rows of codes obeying ``rules`` (target column -> compiled rules).
 
-    ``static`` caches the rules compiled ahead of drawing (:func:`compile_static`) between calls with
-    the same model and rules (they never depend on the random stream).
+    ``static`` caches what is compiled ahead of drawing (:func:`compile_static`, the lookahead's tables
+    over categorical columns) between calls with the same model and rules (they never depend on the
+    random stream).
 
     With ``preset`` (conditional sampling) the preset columns are not drawn but checked: a row whose
     preset values break a rule is drawn again, preset included (exact conditioning on the rules).
@@ -134,7 +134,7 @@ def _dead_end_message(out: Outcome, n: int, who: str, drawn: int, survived: int)
 def draw_once(order: Sequence[int], parents, tables, codecs: Mapping[str, Codec], n: int,
               rng: np.random.Generator, rules: Mapping[str, list[Any]], axes: Mapping[str, Any],
               aliases=None, preset: tuple[dict[int, np.ndarray], dict[str, pd.Series]] | None = None,
-              static: dict[str, Static | None] | None = None,
+              static: dict[str, Any] | None = None,
               narrowed: Mapping[str, Bound] | None = None) -> Outcome:
     """One pass of ancestral sampling with masks; rows left without an allowed value are marked dead.
 
@@ -160,7 +160,7 @@ def draw_once(order: Sequence[int], parents, tables, codecs: Mapping[str, Codec]
         if x in fixed_codes:
             continue
         rows = parent_index(drawn.codes, parents[x], sizes)
-        later = lookahead.allowed(drawn, x, ahead[x], rules, axes, narrowed) if x in ahead else None
+        later = lookahead.allowed(drawn, x, ahead[x], rules, axes, narrowed, static) if x in ahead else None
         why = [r.text for t in ahead.get(x, ()) for r in rules[t]]
         if name in narrowed:  # bounds the rules imply for this column whatever the other columns hold
             bounded = within(codec, narrowed[name].lo, narrowed[name].hi, n)

@@ -16,6 +16,7 @@ True
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -23,7 +24,8 @@ import numpy as np
 
 from bayes_synth.encode import CategoricalCodec, Codec, NumericCodec
 from bayes_synth.ingest import from_column_axis
-from bayes_synth.restrictions import Allowed, Drawn, restrict, within
+from bayes_synth.restrictions import Allowed, Drawn, every_combination, restrict, within
+from bayes_synth.sampling import parent_index
 
 #: largest (distinct combinations of the other inputs) x (codes of the column) tried in one lookahead
 MAX_TRIALS = 2_000_000
@@ -70,7 +72,8 @@ def plan(order: Sequence[int], codecs: Mapping[str, Codec], rules: Mapping[str, 
 
 
 def allowed(drawn: Drawn, x: int, targets: Sequence[str], rules: Mapping[str, list[Any]],
-            axes: Mapping[str, Any], narrowed: Mapping[str, Any] | None = None) -> Allowed | None:
+            axes: Mapping[str, Any], narrowed: Mapping[str, Any] | None = None,
+            cache: dict | None = None) -> Allowed | None:
     """The codes (and, for numbers, the value bounds) of column ``x`` after which every column in
     ``targets`` still has an allowed value.
 
@@ -79,19 +82,46 @@ def allowed(drawn: Drawn, x: int, targets: Sequence[str], rules: Mapping[str, li
     allowed value (within those bounds a value that still dead-ends is left to the redraws). None when
     there are more trials than :data:`MAX_TRIALS`. ``narrowed``: the bounds the rules imply for a target
     on their own (:mod:`bayes_synth.narrow`), which the target's value must meet too.
+
+    When the column and the other inputs are all categorical, the answer depends only on their codes:
+    it is worked out once for every combination and kept in ``cache`` (the sampler's per-model cache).
     """
     names, codecs = drawn.names, drawn.codecs
     name = names[x]
-    codec = codecs[name]
     context = sorted({c for t in targets for rule in rules[t] for c in rule.inputs
                       if c in codecs and c not in (name, t)}, key=names.index)
+    categorical = all(isinstance(codecs[c], CategoricalCodec) for c in [*context, name])
+    if cache is None or not categorical:
+        group, first = drawn.distinct_rows(context)
+        return _try(drawn, group, first, x, context, targets, rules, axes, narrowed)
+    key = f"\0lookahead {x}"  # no column name holds a NUL
+    if key not in cache:
+        index = [names.index(c) for c in context]
+        combos = math.prod(codecs[c].size for c in context)
+        every = every_combination(drawn, index, combos)
+        cache[key] = (index, _try(every, np.arange(combos), np.arange(combos), x, context, targets, rules, axes,
+                                  narrowed))
+    index, found = cache[key]
+    if found is None:
+        return None
+    sizes = [c.size for c in codecs.values()]
+    # a copy: the sampler opens the groups of dead rows in place
+    return Allowed(parent_index(drawn.codes, index, sizes), found.mask.copy(), found.lo, found.hi)
+
+
+def _try(drawn: Drawn, group: np.ndarray, first: np.ndarray, x: int, context: list[str], targets: Sequence[str],
+         rules: Mapping[str, list[Any]], axes: Mapping[str, Any], narrowed: Mapping[str, Any] | None
+         ) -> Allowed | None:
+    """Try every candidate value of column ``x`` at the rows ``first`` (one per group of ``group``)."""
+    names, codecs = drawn.names, drawn.codecs
+    name = names[x]
+    codec = codecs[name]
     if isinstance(codec, CategoricalCodec):
         candidates, values = np.arange(codec.size), None
     else:
         cells, bins = _cell_values(codec)
         candidates = np.append(bins, codec.null_code) if codec.nullable else bins
         values = np.append(cells, np.nan) if codec.nullable else cells
-    group, first = drawn.distinct_rows(context)
     k, m = len(first), len(candidates)
     if k * m > MAX_TRIALS:
         return None

@@ -187,6 +187,17 @@ class Static:
         return codes
 
 
+def every_combination(drawn: Drawn, index: Sequence[int], combos: int) -> Drawn:
+    """One row per combination of the codes of the (categorical) columns ``index``, in the order of
+    :func:`~bayes_synth.sampling.parent_index` (other columns at code 0)."""
+    every = np.zeros((combos, len(drawn.names)), dtype=np.int64)
+    rest = np.arange(combos)
+    for j in reversed(index):
+        size = drawn.codecs[drawn.names[j]].size
+        every[:, j], rest = rest % size, rest // size
+    return Drawn(drawn.names, drawn.codecs, every, drawn.rng)
+
+
 def compile_static(rules, x: int, drawn: Drawn, table: np.ndarray, axis) -> Static | None:
     """The :class:`Static` form of the rules on column ``x``, or None when they read a numeric column or
     the masked table would be larger than :data:`MAX_STATIC_CELLS`."""
@@ -198,12 +209,8 @@ def compile_static(rules, x: int, drawn: Drawn, table: np.ndarray, axis) -> Stat
     combos = math.prod(drawn.codecs[c].size for c in inputs)
     if table.shape[0] * combos * codec.size > MAX_STATIC_CELLS:
         return None
-    every = np.zeros((combos, len(drawn.names)), dtype=np.int64)  # each input combination, in parent_index order
-    rest = np.arange(combos)
-    for j in reversed(index):
-        size = drawn.codecs[drawn.names[j]].size
-        every[:, j], rest = rest % size, rest // size
-    allowed = restrict(rules, Drawn(drawn.names, drawn.codecs, every, drawn.rng), codec, axis)
+    every = every_combination(drawn, index, combos)
+    allowed = restrict(rules, every, codec, axis)
     g = allowed.group
     per_combo = Allowed(g, allowed.mask[g], *(None if a is None else a[g] for a in (allowed.lo, allowed.hi,
                                                                                   allowed.choice)),
