@@ -144,3 +144,148 @@ def test_build_script_reproduces_the_file() -> None:
     text = build.render(build.sample(build.eligible_zips()))
     assert text == CSV.read_text(encoding="utf-8")
     assert re.match(r"postcode,city,state,state_name,county,latitude,longitude\n", text)
+
+
+# ----------------------------------------------------------------------------- places of any country, in entities
+def _fill_address(columns: dict[str, np.ndarray], types: dict[str, str], locale: str = "en_US",
+                  seed: int = 0, n: int = 500) -> pd.DataFrame:
+    """Fill an ``address`` entity: ``columns`` are the modelled values, ``types`` every column's semantic type."""
+    from bayes_synth.semantic.fill import fill
+    from bayes_synth.semantic.plan import PRESENT, ColumnType, Semantics
+
+    n = len(next(iter(columns.values()))) if columns else n
+    frame = pd.DataFrame({c: columns.get(c, np.full(n, PRESENT, dtype=object)) for c in types})
+    semantics = Semantics({c: ColumnType(c, t) for c, t in types.items()}, [("address", tuple(types))], locale)
+    return fill(frame, semantics, np.random.default_rng(seed))
+
+
+ADDRESS = {"street": "street_address", "city": "city", "zip": "postcode", "phone": "phone", "iban": "iban"}
+NAMES = {"US": "United States", "GB": "United Kingdom", "DE": "Germany", "FR": "France", "CA": "Canada"}
+
+
+@pytest.mark.parametrize("as_name", [False, True], ids=["country_code", "country_name"])
+def test_postcode_phone_city_street_follow_the_modelled_country(ref: pd.DataFrame, as_name: bool) -> None:
+    from faker.providers.address.de_DE import Provider as DE
+
+    from bayes_synth.semantic import ids
+
+    codes = np.resize(np.array(list(NAMES), dtype=object), 2500)
+    given = np.array([NAMES[c] for c in codes], dtype=object) if as_name else codes
+    types = {"country": "country" if as_name else "country_code", **ADDRESS}
+    out = _fill_address({"country": given}, types)
+    for code in NAMES:
+        rows = out[codes == code]
+        assert ids.valid_postcode(rows["zip"].to_numpy(dtype=object), code).all(), code
+        assert ids.valid_phone(rows["phone"].to_numpy(dtype=object), code).all(), code
+    us = out[codes == "US"]
+    assert set(zip(us["city"], us["zip"], strict=True)) <= set(zip(ref["city"], ref["postcode"], strict=True))
+    assert out.loc[codes == "DE", "city"].isin(DE.cities).all()  # German cities, not American ones
+    assert not out.loc[codes == "DE", "street"].str.match(r"\d").any()  # "Müllerstraße 12", not "12 Main St"
+    assert out.loc[codes == "FR", "street"].str.contains(r"\b(?:rue|chemin|avenue|boulevard)\b").all()
+    assert out.loc[codes == "DE", "iban"].str.startswith("DE").all()
+    assert out.loc[codes == "FR", "iban"].str.startswith("FR").all()
+    assert out.loc[codes == "GB", "iban"].str.startswith("GB").all()
+    assert not out.loc[codes == "GB", "city"].isin(ref["city"]).mean() > 0.05
+
+
+def test_regions_of_other_countries_agree_where_faker_has_a_table() -> None:
+    from faker.providers.address.fr_FR import Provider as FR
+    from faker.providers.address.it_IT import Provider as IT
+
+    n = 600
+    countries = np.array(["GB", "FR", "CA", "IT"] * (n // 4), dtype=object)
+    region = np.array(["Kent", "Gironde", "Quebec", "Roma"] * (n // 4), dtype=object)
+    out = _fill_address({"country": countries, "county": region},
+                        {"country": "country_code", "county": "region", "zip": "postcode", "city": "city"})
+    assert (out["county"] == region).all()  # the modelled region is kept
+    assert dict(FR.departments)["33"] == "Gironde"
+    assert out.loc[countries == "FR", "zip"].str.startswith("33").all()
+    assert out.loc[countries == "CA", "zip"].str[0].isin(["G", "H", "J"]).all()  # Quebec's letters
+    italy = out[countries == "IT"]
+    rome = {(cap, town) for cap, towns in IT.cap_city_province.items() for town, prov in towns if prov == "RM"}
+    assert set(zip(italy["zip"], italy["city"], strict=True)) <= rome
+
+
+def test_region_without_a_country_column_names_the_country(ref: pd.DataFrame) -> None:
+    from bayes_synth.semantic import ids
+
+    counties = np.resize(np.array(["Kent", "Essex", "Cornwall", "Devon"], dtype=object), 400)
+    out = _fill_address({"county": counties}, {"county": "region", "zip": "postcode", "city": "city"})
+    assert ids.valid_postcode(out["zip"].to_numpy(dtype=object), "GB").all()
+    assert out["city"].isin(ref["city"]).mean() < 0.05  # not American towns
+    # US states in data whose names looked British: still real US places in the modelled state
+    states = np.resize(np.array(["CA", "NY", "TX"], dtype=object), 300)
+    us = _fill_address({"state": states}, {"state": "region", "zip": "postcode", "city": "city"}, locale="en_GB")
+    assert set(zip(us["zip"], us["city"], us["state"], strict=True)) <= set(
+        zip(ref["postcode"], ref["city"], ref["state"], strict=True))
+
+
+def test_locale_of_the_data_without_a_country_column() -> None:
+    from faker.providers.address.de_DE import Provider as DE
+
+    from bayes_synth.semantic import ids
+
+    out = _fill_address({}, dict(ADDRESS), locale="de_DE")
+    assert out["city"].isin(DE.cities).all()
+    assert out["iban"].str.startswith("DE").all() and ids.valid_iban(out["iban"].to_numpy(dtype=object)).all()
+    assert ids.valid_postcode(out["zip"].to_numpy(dtype=object), "DE").all()
+    assert ids.valid_phone(out["phone"].to_numpy(dtype=object), "DE").all()
+    assert not out["street"].str.match(r"\d").any()
+    us = _fill_address({}, dict(ADDRESS), locale="en_US")
+    assert valid_us_zip(us["zip"]).all() and us["iban"].str.startswith("GB").all()  # the US has no IBAN: GB
+
+
+def test_country_codes_locales_and_addresses() -> None:
+    from bayes_synth.semantic.places import country_codes, country_locale, country_of_regions, sample_addresses
+
+    values = ["United Kingdom", "uk", "GBR", "Deutschland", "germany", "de", "U.S.A.", " France ", "Espana",
+              "Atlantis", None, np.nan, 7]
+    assert country_codes(values).tolist() == ["GB", "GB", "GB", "DE", "DE", "DE", "US", "FR", "ES", "", "", "", ""]
+    assert country_locale("GB") == "en_GB" and country_locale("CA", "fr_FR") == "fr_CA"
+    assert country_locale("US", "en_GB") == "en_US" and country_locale("ZZ") is None
+    assert country_of_regions(["Bayern", "Hessen", "Berlin"]) == "DE"
+    assert country_of_regions(["nowhere", "else"]) is None
+    a = sample_addresses(50, np.random.default_rng(3), np.array(["IT", "ES", "NZ", "XX", None] * 10, dtype=object))
+    b = sample_addresses(50, np.random.default_rng(3), np.array(["IT", "ES", "NZ", "XX", None] * 10, dtype=object))
+    pd.testing.assert_frame_equal(a, b)
+    assert a["country"].tolist()[:5] == ["IT", "ES", "NZ", "US", "US"]
+    assert a["postcode"].str.fullmatch(r"\d{4,5}").all() and (a["city"] != "").all() and (a["street"] != "").all()
+    with pytest.raises(ValueError, match="length"):
+        sample_addresses(3, 0, ["US"] * 2)
+
+
+def test_country_names_through_fit_and_sample() -> None:
+    import warnings
+
+    from bayes_synth import Synthesizer
+    from bayes_synth.semantic import ids
+
+    rng = np.random.default_rng(2)
+    names = rng.choice(["United Kingdom", "Germany", "France"], 1500)
+    frame = pd.DataFrame({"country": names, "phone": "x", "zip": "x", "town": "x"})
+    rules = ('column country: categorical as country in ["France", "Germany", "United Kingdom"], not null\n'
+             "column phone: text as phone\ncolumn zip: text as postcode\ncolumn town: text as city\n"
+             "entity address(town, zip, phone, country)\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fake = Synthesizer(constraints=rules, random_state=0, epsilon=float("inf")).fit(frame).sample(900,
+                                                                                                     random_state=0)
+    for name, code in (("United Kingdom", "GB"), ("Germany", "DE"), ("France", "FR")):
+        rows = fake[fake["country"] == name]
+        assert len(rows) > 100
+        assert ids.valid_phone(rows["phone"].to_numpy(dtype=object), code).all(), code
+        assert ids.valid_postcode(rows["zip"].to_numpy(dtype=object), code).all(), code
+
+
+def test_country_learned_from_the_entitys_phones_places_its_addresses() -> None:
+    from bayes_synth.semantic import ids
+    from bayes_synth.semantic.fill import fill
+    from bayes_synth.semantic.plan import PRESENT, ColumnType, Semantics
+
+    types = {"phone": "phone", "zip": "postcode", "city": "city"}
+    columns = {c: ColumnType(c, t) for c, t in types.items()}
+    columns["phone"].options["country"] = "GB"  # learned from the real phone numbers
+    frame = pd.DataFrame({c: [PRESENT] * 200 for c in types})
+    out = fill(frame, Semantics(columns, [("address", tuple(types))], "en_US"), np.random.default_rng(0))
+    assert ids.valid_phone(out["phone"].to_numpy(dtype=object), "GB").all()
+    assert ids.valid_postcode(out["zip"].to_numpy(dtype=object), "GB").all()

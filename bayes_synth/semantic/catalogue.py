@@ -103,11 +103,11 @@ def _numeric_range(lo: float, hi: float) -> Validator:
     return valid
 
 
-def _ids(name: str) -> Validator:
+def _ids(name: str, **options: Any) -> Validator:
     def valid(values: np.ndarray) -> np.ndarray:
         from bayes_synth.semantic import ids
 
-        return getattr(ids, f"valid_{name}")(np.asarray(values, dtype=object))
+        return getattr(ids, f"valid_{name}")(np.asarray(values, dtype=object), **options)
 
     return valid
 
@@ -257,6 +257,73 @@ def _booleans(values: np.ndarray) -> np.ndarray:
     return text.isin(next((p for p in pairs if seen <= p), set())).to_numpy(dtype=bool)
 
 
+# street addresses and company names are told by their shape, however often a value repeats
+_HOUSE = r"\d{1,6}[A-Za-z]?(?:[-/]\d{1,5}[A-Za-z]?)?"
+_WORD = r"[^\W\d_]+(?:['’.-][^\W\d_]+)*\.?"
+_UNIT = (r",?\s+(?:(?:apt|apartment|suite|ste|unit|flat|floor|fl|room|rm|bldg|building|no)\b\.?|#)"
+         r"\s*#?\s*[\w-]*\d[\w-]*$")
+#: words that start a street name (rue, via, calle...) and German/Dutch endings of one-word street names
+_STREET_FIRST = {"rue", "avenue", "boulevard", "chemin", "allée", "impasse", "place", "quai", "route", "via", "viale",
+                 "piazza", "calle", "avenida", "rua", "travessa", "plaza", "paseo", "camino", "carrer", "am", "an",
+                 "auf", "im", "c", "av", "bd"}
+_STREET_ENDINGS = ("straße", "strasse", "str", "gasse", "platz", "allee", "weg", "ring", "damm", "ufer", "chaussee",
+                   "steig", "pfad", "markt", "graben", "kai", "laan", "straat", "gracht", "plein", "kade", "dijk",
+                   "singel", "dreef", "baan", "hof", "steeg", "pad", "boulevard")
+_STREET_ABBREVIATIONS = {"st", "ave", "av", "rd", "blvd", "dr", "ln", "ct", "pl", "sq", "hwy", "pkwy", "ter", "terr",
+                         "cir", "cres", "cl", "close", "crt", "pde", "parade", "wy", "rte", "trl", "mews", "gdns"}
+
+
+@cache
+def _street_words() -> tuple[frozenset[str], frozenset[str]]:
+    """(street-type words: suffixes, prefixes and abbreviations of every locale; words that start a street)."""
+    from bayes_synth.semantic import people
+
+    first = {w.lower().rstrip(".") for loc in people.LOCALES for w in people.vocabulary("street_prefixes", loc)}
+    kinds = {w.lower().rstrip(".") for loc in people.LOCALES for w in people.vocabulary("street_suffixes", loc)}
+    return frozenset(kinds | first | _STREET_ABBREVIATIONS | set(_STREET_ENDINGS)), frozenset(first | _STREET_FIRST)
+
+
+def _street(values: np.ndarray) -> np.ndarray:
+    """A street address: a house number then words ending in a street type (``12 Oak Street``, ``12, rue Martin``),
+    or words with a street type or ending then the number (``Hauptstraße 5``, ``Via Roma, 3``); a unit may follow."""
+    kinds, first = _street_words()
+    text = pd.Series(values, dtype=object).astype(str).str.strip().str.replace(_UNIT, "", regex=True, flags=re.I)
+    lead = text.str.fullmatch(rf"{_HOUSE},?\s+{_WORD}(?:\s+{_WORD}){{1,6}}").to_numpy(dtype=bool)
+    trail = text.str.fullmatch(rf"{_WORD}(?:[\s-]+{_WORD}){{0,6}},?\s+{_HOUSE}").to_numpy(dtype=bool)
+    words = text.str.lower().str.findall(r"[^\W\d_]+").to_numpy(dtype=object)
+    out = np.zeros(len(text), dtype=bool)
+    for i in np.flatnonzero(lead | trail):
+        w = words[i]
+        if lead[i]:
+            out[i] = w[-1] in kinds or w[0] in first
+        else:
+            out[i] = w[0] in first or any(x in kinds or x.endswith(_STREET_ENDINGS) for x in w)
+    return out
+
+
+_CAPITAL = r"(?=[A-ZÀ-ÖØ-Þ])[^\W\d_][\w'’]*"
+
+
+@cache
+def _company_regex() -> re.Pattern[str]:
+    from bayes_synth.semantic import people
+
+    forms = {w for loc in people.LOCALES for w in people.vocabulary("company_suffixes", loc)}
+    forms |= {"Inc.", "Ltd.", "Limited", "Corp", "Corp.", "Corporation", "Co.", "& Co.", "& Co", "SE", "SAS", "SARL",
+              "B.V.", "N.V.", "LLP", "LP", "Pty Ltd", "Pty. Ltd.", "S.p.A.", "SpA", "Srl", "S.r.l.", "Oy", "AB", "A/S",
+              "ApS", "Holdings"}
+    suffix = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+    joined = r"(?:and|&|e|et|y|und|en)"
+    return re.compile(rf"\S.*?,?\s+(?i:{suffix})|{_CAPITAL}-{_CAPITAL}"
+                      rf"|{_CAPITAL}(?:,\s+{_CAPITAL})*,?\s+{joined}\s+{_CAPITAL}")
+
+
+def _company(values: np.ndarray) -> np.ndarray:
+    """A company name: words and a legal form (``Acme Inc``, ``Schmidt GmbH``), ``Lee-Hart``, ``Lee, Diaz and Ward``."""
+    text = pd.Series(values, dtype=object).astype(str).str.strip()
+    return text.str.fullmatch(_company_regex()).to_numpy(dtype=bool)
+
+
 # --------------------------------------------------------------------------------------- generators
 def _gen_ids(name: str, *keys: str) -> Generator:
     def generate(n: int, rng: np.random.Generator, ctx: Context) -> np.ndarray:
@@ -268,42 +335,87 @@ def _gen_ids(name: str, *keys: str) -> Generator:
     return generate
 
 
-def _gen_country(name: str) -> Generator:
-    """Formats that follow the row's country (the entity's modelled country, else the option)."""
+def _gen_country(name: str, *keys: str, own: tuple[str, ...] = ()) -> Generator:
+    """Formats that follow the row's country (the entity's modelled country, else the option).
+
+    The options ``keys`` (learned spacing...) are passed for every country, the options ``own`` (a learned
+    phone layout) only for the rows of the column's own ``country`` option, the country they were learned in.
+    """
     def generate(n: int, rng: np.random.Generator, ctx: Context) -> np.ndarray:
         from bayes_synth.semantic import ids
 
         make = getattr(ids, f"generate_{name}")
-        default = ctx.options.get("country") or _country_of_locale(ctx.locale)
-        given = ctx.entity.get("country_code")
-        if given is None:
-            return make(n, rng, country=default)
-        countries = np.array([c if c in COUNTRIES else default for c in _country_codes(given)], dtype=object)
+        default = _default_country(ctx)
+        countries = row_countries(n, ctx)
+        shared = {k: ctx.options[k] for k in keys if ctx.options.get(k) is not None}
+        mine = {k: ctx.options[k] for k in own if ctx.options.get(k) is not None}
+        home = str(ctx.options.get("country") or "").upper()
         out = np.empty(n, dtype=object)
-        for country in np.unique(countries):
-            rows = np.flatnonzero(countries == country)
-            out[rows] = make(len(rows), rng, country=country)
+        group, uniques = pd.factorize(countries)
+        for k, country in enumerate(uniques):
+            rows = np.flatnonzero(group == k)
+            extra = {**shared, **mine} if country == home else shared
+            out[rows] = _in_country(make, len(rows), rng, (country, default), **extra)
         return out
 
     return generate
 
 
+def _in_country(make: Callable[..., np.ndarray], n: int, rng: np.random.Generator,
+                countries: tuple[str, ...], **options: Any) -> np.ndarray:
+    """``make`` in the first of ``countries`` it supports, else in its own default country."""
+    for country in dict.fromkeys(countries):
+        try:
+            return make(n, rng, country=country, **options)
+        except ValueError:  # a country this generator does not know
+            continue
+    return make(n, rng)
+
+
 def _country_of_locale(locale: str) -> str:
-    code = locale.split("_")[-1].upper()
-    return code if code in COUNTRIES else "US"
+    """The country of a locale (``de_DE`` -> ``DE``); US for a locale without one."""
+    code = str(locale).partition("_")[2].upper()
+    return code if re.fullmatch(r"[A-Z]{2}", code) else "US"
+
+
+def _default_country(ctx: Context) -> str:
+    """The country of rows without a modelled one: the column's option, else the entity's regions, else the locale's."""
+    if ctx.options.get("country"):
+        return str(ctx.options["country"]).upper()
+    own = _country_of_locale(ctx.locale)
+    region = ctx.entity.get("region")
+    if region is not None and not any(ctx.entity.get(r) is not None for r in COUNTRY_ROLES):
+        from bayes_synth.semantic import places
+
+        return places.country_of_regions(region, prefer=own, locale=ctx.locale) or own
+    return own
+
+
+#: the entity roles that name each row's country, in the order they are read
+COUNTRY_ROLES = ("country_code", "country", "country_code3")
+
+
+def row_countries(n: int, ctx: Context) -> np.ndarray:
+    """Each row's ISO alpha-2 country: the entity's modelled country (code or name), else :func:`_default_country`.
+
+    >>> ctx = Context(entity={"country": np.array(["Germany", "United Kingdom", None], dtype=object)})
+    >>> row_countries(3, ctx).tolist()
+    ['DE', 'GB', 'US']
+    """
+    default = _default_country(ctx)
+    given = next((ctx.entity[r] for r in COUNTRY_ROLES if ctx.entity.get(r) is not None), None)
+    if given is None:
+        return np.full(n, default, dtype=object)
+    codes = _country_codes(given)
+    codes[codes == ""] = default
+    return codes
 
 
 def _country_codes(values: np.ndarray) -> np.ndarray:
-    """ISO alpha-2 codes from codes or English country names (unknown -> '')."""
-    from faker.providers.address import Provider as Address
+    """ISO alpha-2 codes from codes, alpha-3 codes or country names (unknown -> ''); see places.country_codes."""
+    from bayes_synth.semantic import places
 
-    names = {"united states": "US", "united states of america": "US", "usa": "US", "us": "US",
-             "united kingdom": "GB", "uk": "GB", "great britain": "GB", "england": "GB", "scotland": "GB",
-             "wales": "GB", "germany": "DE", "deutschland": "DE", "france": "FR", "netherlands": "NL",
-             "holland": "NL", "canada": "CA", "australia": "AU"}
-    alpha2 = {c.lower(): c for c in Address.alpha_2_country_codes}
-    text = pd.Series(values, dtype=object).astype(str).str.strip().str.lower()
-    return text.map(lambda v: names.get(v) or alpha2.get(v, "")).to_numpy(dtype=object)
+    return places.country_codes(values)
 
 
 def _gen_people(function: str, *roles: str) -> Generator:
@@ -322,32 +434,58 @@ def _gen_people(function: str, *roles: str) -> Generator:
     return generate
 
 
+def _gen_full_name(n: int, rng: np.random.Generator, ctx: Context) -> np.ndarray:
+    """Full names built from the entity's first and last names; parts the entity lacks are generated here and
+    left in ``ctx.entity`` so that an email generated after it is built from the same name.
+
+    >>> ctx = Context(entity={"gender": np.array(["F", "M"], dtype=object)})
+    >>> names = _gen_full_name(2, np.random.default_rng(0), ctx)
+    >>> names.tolist() == [f"{f} {la}" for f, la in zip(ctx.entity["first_name"], ctx.entity["last_name"])]
+    True
+    """
+    from bayes_synth.semantic import people
+
+    if ctx.entity.get("first_name") is None:
+        ctx.entity["first_name"] = people.first_names(n, rng, ctx.entity.get("gender"), ctx.locale)
+    if ctx.entity.get("last_name") is None:
+        ctx.entity["last_name"] = people.last_names(n, rng, ctx.locale)
+    return np.asarray(people.full_names(n, rng, locale=ctx.locale, first=ctx.entity["first_name"],
+                                        last=ctx.entity["last_name"]), dtype=object)
+
+
 def _gen_place(column: str) -> Generator:
+    """City, postcode or street of the entity's place (one per row, in the row's country; see ``fill``)."""
     def generate(n: int, rng: np.random.Generator, ctx: Context) -> np.ndarray:
         if "_place" in ctx.entity:
             return ctx.entity["_place"][column].to_numpy(dtype=object)
-        return _places_alone(n, rng, column)
+        return entity_places(n, rng, ctx, street=column == "street")[column].to_numpy(dtype=object)
 
     return generate
 
 
-def _places_alone(n: int, rng: np.random.Generator, column: str) -> np.ndarray:
+def entity_places(n: int, rng: np.random.Generator, ctx: Context, street: bool = True) -> pd.DataFrame:
+    """One place per row in the row's country (:func:`row_countries`), agreeing with the entity's region.
+
+    US rows are real places of the reference; other countries follow the format and locale of their country only
+    (see :func:`bayes_synth.semantic.places.sample_addresses`).
+    """
     from bayes_synth.semantic import places
 
-    return places.sample_places(n, rng)[column].to_numpy(dtype=object)
-
-
-def _gen_postcode(n: int, rng: np.random.Generator, ctx: Context) -> np.ndarray:
-    country = ctx.options.get("country") or _country_of_locale(ctx.locale)
-    if "_place" in ctx.entity and country == "US":
-        return ctx.entity["_place"]["postcode"].to_numpy(dtype=object)
-    return _gen_country("postcode")(n, rng, ctx)
+    return places.sample_addresses(n, rng, row_countries(n, ctx), region=ctx.entity.get("region"),
+                                   locale=ctx.locale, street=street)
 
 
 def _gen_pattern(n: int, rng: np.random.Generator, ctx: Context) -> np.ndarray:
     from bayes_synth.semantic import ids
 
-    return ids.generate_pattern_id(n, rng, ctx.options["pattern"], unique=bool(ctx.options.get("unique")))
+    pattern, unique = ctx.options["pattern"], bool(ctx.options.get("unique"))
+    if ctx.options.get("nonzero_first") and pattern[:1] == "0" and len(pattern) > 1 \
+            and (not unique or ids.pattern_capacity(pattern[1:]) >= n):
+        # random digit ids that never start with 0 (12345678, not 01234567): distinct tails keep them unique
+        first = rng.integers(1, 10, size=n).astype(str)
+        return np.strings.add(first, ids.generate_pattern_id(n, rng, pattern[1:], unique=unique).astype(str)
+                              ).astype(object)
+    return ids.generate_pattern_id(n, rng, pattern, unique=unique)
 
 
 def _gen_sequential(n: int, rng: np.random.Generator, ctx: Context) -> np.ndarray:
@@ -366,6 +504,11 @@ def _valid_pattern(values: np.ndarray) -> np.ndarray:
     if pattern is None or not any(c in pattern for c in "0AaX"):
         return np.zeros(len(values), dtype=bool)
     return ids.valid_pattern_id(values, pattern)
+
+
+#: a full name's shape: two to eight words of letters joined by spaces, commas, apostrophes, periods or
+#: hyphens ("Ann Lee", "Lee, Ann", "Dr. Mary O'Neil-Smith Jr."); any name would do, so this is the shape only
+FULL_NAME = r"[^\W\d_]+(?:[ ,'’.-]{1,3}[^\W\d_]+){1,7}\.?"
 
 
 # ------------------------------------------------------------------------------------------ catalogue
@@ -442,15 +585,17 @@ _CATALOGUE = [
     _t("colour_hex", "categorical", False, False, "colour codes (#1a2b3c)", _regex(r"#[0-9a-fA-F]{6}"),
        group="code"),
     # --- identifiers: generated, in the learned or declared format ---------------------------------
-    _t("uuid", "text", True, False, "UUIDs (version 4)", _ids("uuid"), _gen_ids("uuid"), group="identifier"),
+    _t("uuid", "text", True, False, "UUIDs (version 4), lower or upper case", _ids("uuid", upper=None),
+       _gen_ids("uuid", "upper"), options=("upper",), group="identifier"),
     _t("sequential_id", "text", True, False, "consecutive numbers used as keys (1, 2, 3 or 000123)",
-       None, _gen_sequential, hint=_W + r"(id|key|no|number|num)" + _E, options=("start", "width", "prefix"),
+       _ids("sequential_id"), _gen_sequential, hint=_W + r"(id|key|no|number|num)" + _E,
+       options=("start", "width", "prefix"),
        group="identifier"),
     _t("pattern_id", "text", True, False, "codes with one shape, e.g. CUS-004521 (template AAA-000000)",
        _valid_pattern, _gen_pattern, options=("pattern", "unique"), group="identifier"),
     _t("hash_id", "text", True, False, "hex digests used as ids (32, 40 or 64 hex digits)",
        _regex(r"[0-9a-fA-F]{32}|[0-9a-fA-F]{40}|[0-9a-fA-F]{64}"), _gen_ids("hash_id", "length", "upper"),
-       options=("length",), group="identifier"),
+       options=("length", "upper"), group="identifier"),
     # --- people ---------------------------------------------------------------------------------------
     _t("first_name", "text", True, True, "given names (agree with the entity's gender)",
        _member(_people_words("first_name")), _gen_people("first_names", "gender"),
@@ -459,7 +604,7 @@ _CATALOGUE = [
        _gen_people("last_names"), hint=_W + r"(last|family|sur)_?name|(^|_)(lname|surname)" + _E, needs_hint=True,
        group="person"),
     _t("full_name", "text", True, True, "full names (built from the entity's first and last names)",
-       None, _gen_people("full_names", "gender", "first_name", "last_name"),
+       _regex(FULL_NAME), _gen_full_name,
        hint=_W + r"(full_?name|name|customer|client|person|patient|employee)" + _E, needs_hint=True,
        group="person"),
     _t("email", "text", True, True, "email addresses (built from the entity's names)",
@@ -467,48 +612,53 @@ _CATALOGUE = [
        _gen_people("emails", "first_name", "last_name"), hint=_W + r"e_?mail", options=("unique",),
        group="person"),
     _t("phone", "text", True, True, "phone numbers, in the format of the row's country", _by_country("phone"),
-       _gen_country("phone"), hint=_W + r"(phone|tel|telephone|mobile|cell|fax)", needs_hint=True,
-       options=("country",), group="person"),
-    _t("company_name", "text", True, False, "company names", None, _gen_people("company_names"),
+       _gen_country("phone", own=("layout",)), hint=_W + r"(phone|tel|telephone|mobile|cell|fax)", needs_hint=True,
+       options=("country", "layout"), group="person"),
+    _t("company_name", "text", True, False, "company names", _company, _gen_people("company_names"),
        hint=_W + r"(company|employer|organi[sz]ation|business|firm)", needs_hint=True, group="person"),
     _t("ssn", "text", True, True, "US social security numbers", _ids("ssn"), _gen_ids("ssn"),
        hint=_W + r"(ssn|social)", group="person"),
-    _t("uk_nino", "text", True, True, "UK national insurance numbers", _ids("uk_nino"), _gen_ids("uk_nino"),
-       group="person"),
+    _t("uk_nino", "text", True, True, "UK national insurance numbers", _ids("uk_nino"), _gen_ids("uk_nino", "spaced"),
+       options=("spaced",), group="person"),
     _t("free_text", "text", True, True, "free text: replaced by neutral sentences, never copied", None,
        _gen_people("free_text"), group="text"),
     # --- places ---------------------------------------------------------------------------------------
-    _t("street_address", "text", True, True, "street addresses", None, _gen_people("street_addresses"),
-       hint=_W + r"(address|street|addr)", needs_hint=True, group="place"),
-    _t("city", "text", True, False, "cities (from a real reference, agreeing with region and postcode)",
-       _member(_places_words("city")), _gen_place("city"), hint=_W + r"(city|town)" + _E, needs_hint=True,
-       group="place"),
+    _t("street_address", "text", True, True, "street addresses, in the locale of the row's country", _street,
+       _gen_place("street"),
+       hint=_W + r"(address|street|addr)", group="place"),
+    _t("city", "text", True, False, "cities: US ones from a real reference agreeing with state and ZIP, others "
+       "from the locale of the row's country", _member(_places_words("city")), _gen_place("city"),
+       hint=_W + r"(city|town)" + _E, needs_hint=True, group="place"),
     _t("postcode", "text", True, True, "postcodes and ZIP codes, in the format of the row's country",
-       _by_country("postcode"), _gen_postcode, hint=_W + r"(zip|postcode|postal|post_code|zipcode|plz)",
+       _by_country("postcode"), _gen_place("postcode"), hint=_W + r"(zip|postcode|postal|post_code|zipcode|plz)",
        needs_hint=True, options=("country",), group="place"),
     _t("licence_plate", "text", True, True, "vehicle registration plates", _ids("licence_plate"),
        _gen_country("licence_plate"),
        hint=_W + r"(plate|registration|licen[cs]e_?plate)", needs_hint=True, options=("country",), group="place"),
     # --- money and banking ---------------------------------------------------------------------------
-    _t("iban", "text", True, True, "IBANs with valid check digits", _ids("iban"), _gen_ids("iban", "country"),
-       options=("country",), group="finance"),
+    _t("iban", "text", True, True, "IBANs with valid check digits, of the row's country", _ids("iban"),
+       _gen_country("iban", "spaced"),
+       options=("country", "spaced"), group="finance"),
     _t("sort_code", "text", True, False, "UK bank sort codes (12-34-56)", _ids("sort_code"),
        _gen_ids("sort_code"), hint=_W + r"sort", needs_hint=True, group="finance"),
     _t("routing_number", "text", True, False, "US ABA routing numbers (valid checksum)", _ids("routing_number"),
        _gen_ids("routing_number"), hint=_W + r"(routing|aba)", needs_hint=True, group="finance"),
-    _t("credit_card", "text", True, True, "card numbers (valid Luhn, length per scheme)", _ids("credit_card"),
-       _gen_ids("credit_card", "scheme"), options=("scheme",), group="finance"),
-    _t("card_expiry", "text", True, True, "card expiry dates (MM/YY)", _ids("card_expiry"),
-       _gen_ids("card_expiry"), hint=_W + r"(exp|expiry|expiration|valid)", needs_hint=True, group="finance"),
+    _t("credit_card", "text", True, True, "card numbers (valid Luhn, length per scheme), plain or in groups",
+       _ids("credit_card", grouped=True), _gen_ids("credit_card", "scheme", "sep", "groups"),
+       options=("scheme", "sep", "groups"), group="finance"),
+    _t("card_expiry", "text", True, True, "card expiry dates (MM/YY or MM/YYYY)", _ids("card_expiry", year_digits=None),
+       _gen_ids("card_expiry", "year_digits"), options=("year_digits",), hint=_W + r"(exp|expiry|expiration|valid)",
+       needs_hint=True, group="finance"),
     _t("vat_number", "text", True, False, "VAT numbers (GB, DE, FR with check digits)", _ids("vat_number"),
-       _gen_ids("vat_number", "country"), options=("country",), group="finance"),
+       _gen_country("vat_number"), options=("country",), group="finance"),
     # --- the internet and files ------------------------------------------------------------------------
     _t("url", "text", True, False, "web addresses", _ids("url"), _gen_ids("url"), group="internet"),
     _t("domain", "text", True, False, "domain names", _ids("domain"), _gen_ids("domain"),
        hint=_W + r"(domain|host|website|site)", needs_hint=True, group="internet"),
     _t("ipv4", "text", True, True, "IPv4 addresses", _ids("ipv4"), _gen_ids("ipv4"), group="internet"),
     _t("ipv6", "text", True, True, "IPv6 addresses", _ids("ipv6"), _gen_ids("ipv6"), group="internet"),
-    _t("mac", "text", True, True, "MAC addresses", _ids("mac"), _gen_ids("mac"), group="internet"),
+    _t("mac", "text", True, True, "MAC addresses", _ids("mac"), _gen_ids("mac", "sep", "upper"),
+       options=("sep", "upper"), group="internet"),
     _t("user_agent", "text", True, False, "browser user agent strings", _ids("user_agent"),
        _gen_ids("user_agent"), group="internet"),
     _t("file_name", "text", True, False, "file names with extensions", _ids("file_name"), _gen_ids("file_name"),
@@ -516,6 +666,68 @@ _CATALOGUE = [
 ]
 
 TYPES: dict[str, SemanticType] = {t.name: t for t in _CATALOGUE}
+#: why a type has no validator (``bayes-synth check`` cannot test its values)
+NOT_VALIDATED = {
+    "category": "any label can be a category; declare the labels with `in [...]` and check tests them",
+    "free_text": "any text is free text",
+}
+#: validators that test membership of a reference word list or a loose shape (a street-type word, a legal
+#: form): good evidence for detection, but a real value outside them is not an error, so
+#: ``bayes-synth check`` does not flag it
+DETECTION_ONLY = frozenset({"first_name", "last_name", "city", "region", "country", "gender", "title", "job_title",
+                            "company_name", "street_address"})
+#: what of the real column's display is kept in the output, or "-" and what is written instead (docs/types.md,
+#: "format kept"); generated types that learn their look list it in ``bayes_synth.semantic.layouts.KEPT``
+FORMAT_KEPT = {
+    "integer": "- (plain whole numbers, as ingest reads them)",
+    "float": "decimals when declared (`decimals 2`); with `as float`, the learned number format",
+    "money": "currency symbol or code, grouping, decimal mark, decimals, negative style, zero padding",
+    "percentage": "percent sign, grouping, decimal mark, decimals",
+    "boolean": "the two labels as written (Y/N, yes/no, true/false), case kept; 1/0 stay numbers",
+    "category": "the labels as written (they are the categories)",
+    "ordinal": "the labels as written (they are the categories)",
+    "date": "strftime pattern learned or declared (`format \"%m/%d/%Y\"`): field order, separators, padding, "
+            "month names",
+    "datetime": "strftime pattern learned or declared: date fields, time fields, fractions",
+    "time": "strftime pattern of the time (14:30, 14:30:05, 2:30 PM), learned or declared",
+    "duration": "clock (01:30:00), one unit (90 min), units (2h 30m) or ISO 8601 (PT1H30M); labels, padding, "
+                "decimals",
+    "year": "four digits (the values are the numbers)",
+    "month": "names, abbreviations or numbers, as written (they are the categories)",
+    "weekday": "names or abbreviations, as written (they are the categories)",
+    "timestamp_tz": "strftime pattern with the offset (+02:00, +0200 or Z); the offset the column uses",
+    "gender": "the labels as written (they are the categories)",
+    "title": "the labels as written (they are the categories)",
+    "country": "the names as written (they are the categories)",
+    "country_code": "the codes as written (they are the categories)",
+    "country_code3": "the codes as written (they are the categories)",
+    "region": "the names or codes as written (they are the categories)",
+    "language_code": "the codes as written (they are the categories)",
+    "currency_code": "the codes as written (they are the categories)",
+    "job_title": "the titles as written (they are the categories)",
+    "latitude": "- (decimal degrees, as ingest reads numbers)",
+    "longitude": "- (decimal degrees, as ingest reads numbers)",
+    "colour_hex": "the codes as written (they are the categories)",
+    "first_name": "- (title case, from the locale's vocabulary)",
+    "last_name": "- (title case, from the locale's vocabulary)",
+    "full_name": "- (\"First Last\", from the entity's names)",
+    "email": "- (name-based addresses at common domains)",
+    "company_name": "- (Faker-style company names)",
+    "ssn": "- (123-45-6789)",
+    "free_text": "- (neutral sentences; no length or style is learned)",
+    "street_address": "- (the street format of the row's country)",
+    "city": "- (names from the reference or the country's locale)",
+    "postcode": "- (the format of the row's country, e.g. 5-digit ZIP)",
+    "licence_plate": "- (the format of the row's country)",
+    "sort_code": "- (12-34-56)",
+    "routing_number": "- (9 digits)",
+    "url": "- (https URLs on made-up domains)",
+    "domain": "- (made-up domains)",
+    "ipv4": "- (dotted decimal)",
+    "ipv6": "- (full lower-case groups)",
+    "user_agent": "- (common browser strings)",
+    "file_name": "- (made-up names with common extensions)",
+}
 #: other names a constraints file may use (``as person_name``)
 ALIASES = {"person_name": "full_name", "name": "full_name", "given_name": "first_name", "surname": "last_name",
            "family_name": "last_name", "zip": "postcode", "zipcode": "postcode", "postal_code": "postcode",

@@ -30,13 +30,20 @@ MIN_SHARE_WITH_HINT = 0.8
 #: text columns with at least this share of distinct values (and MIN_DISTINCT values) are identifiers
 ID_DISTINCT_SHARE = 0.9
 MIN_DISTINCT = 20
+#: whole-number ids are consecutive keys when their distinct values fill at least this share of their range
+SEQUENTIAL_DENSITY = 0.5
+#: values that repeat (order references of an event table) are identifiers when they have one ID shape
+#: (ORD-000123, or digits under an id-like name) and either this many distinct values (more than can be
+#: modelled as categories) or this share of distinct values (a handful of rows per value: too rare to learn)
+REPEATED_ID_DISTINCT = 1000
+REPEATED_ID_SHARE = 0.2
 #: most specific first: a valid IBAN is also a pattern, an email is also text
 ORDER = ("uuid", "email", "iban", "credit_card", "ssn", "uk_nino", "vat_number", "ipv6", "ipv4", "mac", "url",
          "user_agent", "hash_id", "timestamp_tz", "datetime", "date", "duration", "time", "money", "percentage",
          "card_expiry", "routing_number", "sort_code", "phone", "postcode", "colour_hex", "boolean", "gender", "title",
          "weekday", "month", "year", "country", "country_code3", "country_code", "currency_code", "language_code",
-         "region", "city", "first_name", "last_name", "job_title", "domain", "file_name", "licence_plate", "ordinal",
-         "latitude", "longitude")
+         "region", "city", "first_name", "last_name", "street_address", "company_name", "job_title", "domain",
+         "file_name", "licence_plate", "ordinal", "latitude", "longitude")
 
 
 @dataclass(frozen=True)
@@ -86,17 +93,19 @@ def _identifier(series: pd.Series, values: np.ndarray, name: str) -> Detection |
     """Nearly all distinct text: a sequential number, a patterned code, free text, or an opaque id."""
     present = series.dropna().astype(str).str.strip()
     present = present[present != ""]
-    if len(values) < MIN_DISTINCT or present.nunique() < ID_DISTINCT_SHARE * len(present):
+    distinct = present.nunique()
+    if len(values) < MIN_DISTINCT or distinct < ID_DISTINCT_SHARE * len(present):
         if TYPES["full_name"].matches_name(name) and _looks_like_names(values):
             return Detection("full_name", 0.8)
+        if distinct >= REPEATED_ID_DISTINCT or (len(values) >= MIN_DISTINCT and distinct >= REPEATED_ID_SHARE
+                                                * len(present)):
+            return _repeated_identifier(values, name)
         return None
     digits = pd.Series(values, dtype=object).str.fullmatch(r"\d+")
     if not digits.all() and pd.Series(values, dtype=object).str.fullmatch(PLAIN_NUMBER).all():
         return None  # distinct decimals: a measurement, modelled as a number
     if digits.all() and TYPES["sequential_id"].matches_name(name):
-        widths = {len(v) for v in values}
-        padded = len(widths) == 1 and any(v.startswith("0") for v in values)
-        return Detection("sequential_id", 1.0, {"width": widths.pop() if padded else 0})
+        return _sequential(values, distinct)
     if digits.all():
         return None  # distinct numbers without an id name: a measurement, modelled as a number
     if _looks_like_names(values) and TYPES["full_name"].matches_name(name):
@@ -109,6 +118,49 @@ def _identifier(series: pd.Series, values: np.ndarray, name: str) -> Detection |
     from bayes_synth.semantic import ids
 
     pattern = ids.learn_pattern(values) or _modal_shape(values)
+    return Detection("pattern_id", 0.9, {"pattern": pattern})
+
+
+def _sequential(values: np.ndarray, distinct: int | None = None) -> Detection:
+    """Whole numbers under an id-like name: consecutive keys (``1, 2, 3``, ``000123``), or random digit ids
+    (``40518719``) generated as random digits of the same length and zero padding, never counted 1, 2, 3.
+
+    The values are consecutive, or nearly, when the column's ``distinct`` values (all of them, not only the
+    sample) fill at least :data:`SEQUENTIAL_DENSITY` of the range the sampled values span.
+    """
+    widths = {len(v) for v in values}
+    padded = len(widths) == 1 and any(v.startswith("0") for v in values)
+    told = distinct is not None or len(values) < SAMPLE  # (a sample of a larger column: keys, as before)
+    if told and not _consecutive(values, len(values) if distinct is None else distinct):
+        width = int(pd.Series([len(v) for v in values]).mode().iloc[0])
+        options: dict[str, Any] = {"pattern": "0" * width}
+        if not any(v.startswith("0") for v in values):
+            options["nonzero_first"] = True
+        return Detection("pattern_id", 0.9, options)
+    return Detection("sequential_id", 1.0, {"width": widths.pop() if padded else 0})
+
+
+def _consecutive(values: np.ndarray, distinct: int) -> bool:
+    numbers = pd.Series(values, dtype=object)
+    if numbers.str.len().max() > 18:
+        return False  # longer than any key counted one by one
+    numbers = numbers.astype(np.int64)
+    return distinct >= SEQUENTIAL_DENSITY * (int(numbers.max()) - int(numbers.min()) + 1)
+
+
+def _repeated_identifier(values: np.ndarray, name: str) -> Detection | None:
+    """Many distinct values that repeat: an identifier only when they share one ID shape with digits
+    (``ORD-000123``), or are whole numbers under an id-like name; anything else stays a category."""
+    text = pd.Series(values, dtype=object)
+    if text.str.fullmatch(r"\d+").all():
+        return _sequential(values) if TYPES["sequential_id"].matches_name(name) else None
+    if text.str.fullmatch(PLAIN_NUMBER).all() or text.str.contains(" ").any():
+        return None
+    from bayes_synth.semantic import ids
+
+    pattern = ids.learn_pattern(values)
+    if pattern is None or "0" not in pattern.replace("\\0", ""):
+        return None
     return Detection("pattern_id", 0.9, {"pattern": pattern})
 
 

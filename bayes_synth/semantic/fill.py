@@ -4,8 +4,11 @@ The sampled table holds, for each generated column, a presence indicator (``"pre
 drawn by the network. :func:`fill` replaces each ``"present"`` with a fresh value of the column's type,
 made for the whole table at once (so ``unique`` holds across every row), and entity by entity so the
 values agree: first names with the row's modelled gender, emails with the generated names, full names
-with first and last names, phone and postcode formats with the row's country, and city, region and
-postcode with one real reference place (agreeing with a modelled region when there is one).
+with first and last names, phone, postcode and IBAN formats with the row's country (a modelled country
+code or name; else the regions' country; else the data's locale), and street, city and postcode with one
+place of that country. US places are real rows of a reference, in the modelled state when there is one;
+places of other countries come from the country's Faker locale and agree in format and locale only
+(:func:`bayes_synth.semantic.places.sample_addresses`).
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from bayes_synth.semantic.catalogue import TYPES, Context
-from bayes_synth.semantic.plan import PRESENT, ColumnType, Semantics
+from bayes_synth.semantic.plan import DAY_SECONDS, PRESENT, ColumnType, Semantics
 
 #: within an entity, columns are generated in this order of their types (later ones read earlier ones)
 ORDER = ("gender", "country", "country_code", "region", "title", "first_name", "last_name", "full_name", "email",
@@ -52,6 +55,9 @@ def _fill_entity(out: pd.DataFrame, columns: list[str], semantics: Semantics, rn
         if not t.generated:
             ctx.entity[t.type] = out[c].to_numpy(dtype=object)
     if any(t.generated and t.type in ("city", "postcode", "street_address") for _, t in typed):
+        # without a modelled country, the country learned from the entity's phones or IBANs is the place's
+        learned = [str(t.options["country"]) for _, t in typed if t.generated and t.options.get("country")]
+        ctx.options = {"country": max(sorted(set(learned)), key=learned.count)} if learned else {}
         ctx.entity["_place"] = _place(n, rng, ctx)
     rank = {name: i for i, name in enumerate(ORDER)}
     for c, t in sorted(typed, key=lambda ct: rank.get(ct[1].type, len(ORDER))):
@@ -65,15 +71,10 @@ def _fill_entity(out: pd.DataFrame, columns: list[str], semantics: Semantics, rn
 
 
 def _place(n: int, rng: np.random.Generator, ctx: Context) -> pd.DataFrame:
-    """One reference place per row, agreeing with the entity's modelled region or city when given."""
-    from bayes_synth.semantic import places
+    """One place per row in the row's country, agreeing with the entity's modelled region when it can."""
+    from bayes_synth.semantic.catalogue import entity_places
 
-    given = {}
-    region = ctx.entity.get("region")
-    if region is not None:
-        codes = pd.Series(region, dtype=object).astype(str).str.strip()
-        given = {"state" if codes.str.len().max() <= 2 else "state_name": codes.to_numpy(dtype=object)}
-    return places.sample_places(n, rng, given or None, unknown="any")  # columns taken as text when used
+    return entity_places(n, rng, ctx)  # columns taken as text when used
 
 
 def _render(series: pd.Series, t: ColumnType) -> pd.Series:
@@ -86,6 +87,13 @@ def _render(series: pd.Series, t: ColumnType) -> pd.Series:
         if _plain(fmt):  # digits and a point only: stay a number, rounded to the decimals
             return pd.Series(np.round(values, fmt.decimals), index=series.index)
         text = formats.render_numbers(values, fmt)
+    elif t.options["format"]["family"] == "bool":  # the column's own two words (Y/N, yes/no ...)
+        text = formats.render_bools(series.to_numpy(dtype=object), fmt)
+    elif t.options["format"]["family"] == "duration":  # modelled in seconds
+        text = formats.render_durations(series.to_numpy(dtype=float, na_value=np.nan), fmt)
+    elif fmt.kind == "time":  # modelled in seconds since midnight; 24:00 is 00:00
+        seconds = np.mod(series.to_numpy(dtype=float, na_value=np.nan), DAY_SECONDS)
+        text = formats.render_dates(pd.Series(pd.to_timedelta(seconds, unit="s")), fmt)
     else:
         text = formats.render_dates(series, fmt)
     return pd.Series(np.asarray(text, dtype=object), index=series.index, dtype=object)

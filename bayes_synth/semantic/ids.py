@@ -284,20 +284,27 @@ _TLD_WEIGHTS /= _TLD_WEIGHTS.sum()
 # --------------------------------------------------------------------------------------------------
 
 _UUID_RE = r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"
+_UUID_UPPER_RE = r"[0-9A-F]{8}-[0-9A-F]{4}-4[0-9A-F]{3}-[89AB][0-9A-F]{3}-[0-9A-F]{12}"
 
 
-def valid_uuid(values: np.ndarray) -> np.ndarray:
-    """True where the value is a lowercase canonical version-4 UUID (8-4-4-4-12, RFC 4122 variant).
+def valid_uuid(values: np.ndarray, upper: bool | None = False) -> np.ndarray:
+    """True where the value is a canonical version-4 UUID (8-4-4-4-12, RFC 4122 variant).
+
+    Lowercase by default; ``upper=True`` asks for uppercase, ``upper=None`` accepts either (one case per value).
 
     >>> valid_uuid(np.array(["0b9d5a4e-6f3c-4d2a-9b1e-2c3d4e5f6a7b", "0B9D5A4E-6F3C-4D2A-9B1E-2C3D4E5F6A7B",
     ...                      "0b9d5a4e-6f3c-1d2a-9b1e-2c3d4e5f6a7b"], dtype=object)).tolist()
     [True, False, False]
+    >>> valid_uuid(np.array(["0B9D5A4E-6F3C-4D2A-9B1E-2C3D4E5F6A7B", "0B9D5A4E-6f3c-4D2A-9B1E-2C3D4E5F6A7B"],
+    ...                     dtype=object), upper=None).tolist()
+    [True, False]
     """
-    return _fullmatch(values, _UUID_RE)
+    pattern = {False: _UUID_RE, True: _UUID_UPPER_RE, None: f"{_UUID_RE}|{_UUID_UPPER_RE}"}[upper]
+    return _fullmatch(values, pattern)
 
 
-def generate_uuid(n: int, rng: np.random.Generator) -> np.ndarray:
-    """``n`` random version-4 UUIDs (lowercase canonical form).
+def generate_uuid(n: int, rng: np.random.Generator, upper: bool = False) -> np.ndarray:
+    """``n`` random version-4 UUIDs (canonical form, lowercase unless ``upper``).
 
     >>> u = generate_uuid(3, np.random.default_rng(0))
     >>> bool(valid_uuid(u).all()), u[0][14], len(u[0])
@@ -307,7 +314,7 @@ def generate_uuid(n: int, rng: np.random.Generator) -> np.ndarray:
     nib = rng.integers(0, 16, size=(n, 32), dtype=np.uint8)
     nib[:, 12] = 4
     nib[:, 16] = 8 + (nib[:, 16] & 3)
-    h = _HEX_LOWER[nib]
+    h = (_HEX_UPPER if upper else _HEX_LOWER)[nib]
     return _from_codes(_assemble(n, h[:, :8], "-", h[:, 8:12], "-", h[:, 12:16], "-", h[:, 16:20], "-", h[:, 20:]))
 
 
@@ -789,18 +796,53 @@ def luhn_valid(values: np.ndarray) -> np.ndarray:
     return _checked(values, r"[0-9]+", _luhn_ok)
 
 
-def valid_credit_card(values: np.ndarray, scheme: str | None = None) -> np.ndarray:
+#: a card number printed in groups: 3 to 6 groups of 3-6 digits joined by single spaces or by single hyphens
+_CARD_GROUPED_RE = r"[0-9]{3,6}(?: [0-9]{3,6}){2,5}|[0-9]{3,6}(?:-[0-9]{3,6}){2,5}"
+#: the usual printed grouping of a card number of each length (Amex 4-6-5)
+_CARD_GROUPS = {13: (4, 4, 5), 14: (4, 6, 4), 15: (4, 6, 5), 16: (4, 4, 4, 4), 17: (4, 4, 4, 5), 18: (4, 4, 4, 6),
+                19: (4, 4, 4, 4, 3)}
+
+
+def valid_credit_card(values: np.ndarray, scheme: str | None = None, grouped: bool = False) -> np.ndarray:
     """True where the value is a card number (digits only) of a known scheme with the right length and Luhn.
 
     Schemes: visa (4, 13/16/19 digits), mastercard (51-55 or 2221-2720, 16), amex (34/37, 15), discover
-    (6011, 644-649, 65; 16 or 19). ``scheme`` restricts to one.
+    (6011, 644-649, 65; 16 or 19). ``scheme`` restricts to one. ``grouped`` also accepts numbers printed in
+    groups joined by single spaces or single hyphens (``4111 1111 1111 1111``, ``3782-822463-10005``).
 
     >>> valid_credit_card(np.array(["4111111111111111", "5555555555554444", "378282246310005",
     ...                             "378282246310006", "1111111111111117"], dtype=object)).tolist()
     [True, True, True, False, False]
+    >>> valid_credit_card(np.array(["4111 1111 1111 1111", "4111-1111-1111-1111", "4111 1111-1111 1111"],
+    ...                            dtype=object), grouped=True).tolist()
+    [True, True, False]
     """
     schemes = list(_CARD_REGEX) if scheme is None else [_card_scheme(scheme)]
-    return _checked(values, "|".join(_CARD_REGEX[s] for s in schemes), _luhn_ok)
+    pattern = "|".join(_CARD_REGEX[s] for s in schemes)
+    if not grouped:
+        return _checked(values, pattern, _luhn_ok)
+    arr = _as_values(values)
+    ok = _fullmatch(arr, f"[0-9]+|{_CARD_GROUPED_RE}")
+    idx = np.flatnonzero(ok)
+    if idx.size:
+        digits = pd.Series(arr[idx], dtype=object).str.replace(r"[ -]", "", regex=True).to_numpy(dtype=object)
+        ok[idx] = _checked(digits, pattern, _luhn_ok)
+    return ok
+
+
+def card_scheme(values: np.ndarray) -> np.ndarray:
+    """The scheme of each card number (``visa``, ``mastercard``, ``amex``, ``discover``; '' if none), from its
+    issuer prefix and length (a public fact of the card networks); spaces and hyphens are ignored.
+
+    >>> card_scheme(np.array(["4111 1111 1111 1111", "378282246310005", "x"], dtype=object)).tolist()
+    ['visa', 'amex', '']
+    """
+    arr = _as_values(values)
+    digits = pd.Series(arr, dtype=object).str.replace(r"[ -]", "", regex=True).to_numpy(dtype=object)
+    out = np.full(arr.size, "", dtype=object)
+    for s in _CARD_REGEX:
+        out[(out == "") & _fullmatch(digits, _CARD_REGEX[s])] = s
+    return out
 
 
 def _card_scheme(scheme: str) -> str:
@@ -817,53 +859,97 @@ def _card_numbers(scheme: str, n: int, rng: np.random.Generator) -> np.ndarray:
     d[:, :4] = _int_digits(pool[rng.integers(0, pool.size, size=n)], 4)
     d[:, 4:-1] = rng.integers(0, 10, size=(n, length - 5))
     d[:, -1] = _luhn_check_digit(d[:, :-1])
-    return _from_codes(d + 48)
+    return d + 48
 
 
-def generate_credit_card(n: int, rng: np.random.Generator, scheme: str | None = None) -> np.ndarray:
+def _grouped(codes: np.ndarray, sep: str, groups: Sequence[int] | None) -> np.ndarray:
+    """Rows of card digit codes printed in ``groups`` joined by ``sep`` (the usual grouping when ``groups`` does
+    not add up to the number's length)."""
+    length = codes.shape[1]
+    if groups is None or sum(groups) != length or min(groups, default=0) < 1:
+        groups = _CARD_GROUPS.get(length, (length,))
+    blocks: list[np.ndarray | str] = []
+    at = 0
+    for k, g in enumerate(groups):
+        blocks += ([sep] if k else []) + [codes[:, at : at + g]]
+        at += g
+    return _assemble(codes.shape[0], *blocks)
+
+
+def generate_credit_card(n: int, rng: np.random.Generator, scheme: str | None = None, sep: str = "",
+                         groups: Sequence[int] | None = None) -> np.ndarray:
     """``n`` random Luhn-valid card numbers of ``scheme`` (visa, mastercard, amex, discover) or a realistic mix.
+
+    ``sep`` (``" "`` or ``"-"``) prints the numbers in ``groups`` (digits per group, e.g. ``[4, 4, 4, 4]``;
+    by default, or when they do not add up to a scheme's length, the usual grouping: 4-4-4-4, Amex 4-6-5).
 
     >>> generate_credit_card(2, np.random.default_rng(0), scheme="amex").tolist()
     ['377052300018690', '372756976559283']
+    >>> generate_credit_card(1, np.random.default_rng(0), scheme="visa", sep=" ")[0].count(" ")
+    3
     """
     n = _check_n(n)
+    if sep not in ("", " ", "-"):
+        raise ValueError(f"card number separator must be '', ' ' or '-', got {sep!r}")
+
+    def made(s: str, m: int) -> np.ndarray:
+        codes = _card_numbers(s, m, rng)
+        return _from_codes(_grouped(codes, sep, groups) if sep else codes)
+
     if scheme is not None:
-        return _card_numbers(_card_scheme(scheme), n, rng)
+        return made(_card_scheme(scheme), n)
     which = rng.choice(len(_CARD_GEN), size=n, p=_CARD_MIX)
     out = np.empty(n, dtype=object)
     for k, s in enumerate(_CARD_GEN):
         idx = np.flatnonzero(which == k)
         if idx.size:
-            out[idx] = _card_numbers(s, idx.size, rng)
+            out[idx] = made(s, idx.size)
     return out
 
 
-def valid_card_expiry(values: np.ndarray) -> np.ndarray:
+_EXPIRY_RE = {2: r"(?:0[1-9]|1[0-2])/[0-9]{2}", 4: r"(?:0[1-9]|1[0-2])/(?:19|20)[0-9]{2}"}
+
+
+def valid_card_expiry(values: np.ndarray, year_digits: int | None = 2) -> np.ndarray:
     """True where the value is a card expiry ``MM/YY`` (month 01-12, two-digit year).
+
+    ``year_digits=4`` asks for ``MM/YYYY`` instead, ``year_digits=None`` accepts both.
 
     >>> valid_card_expiry(np.array(["01/27", "12/30", "13/27", "1/27"], dtype=object)).tolist()
     [True, True, False, False]
+    >>> valid_card_expiry(np.array(["01/27", "01/2027", "01/3027"], dtype=object), year_digits=None).tolist()
+    [True, True, False]
     """
-    return _fullmatch(values, r"(?:0[1-9]|1[0-2])/[0-9]{2}")
+    if year_digits is None:
+        return _fullmatch(values, f"{_EXPIRY_RE[2]}|{_EXPIRY_RE[4]}")
+    if year_digits not in _EXPIRY_RE:
+        raise ValueError(f"expiry year_digits must be 2, 4 or None, got {year_digits!r}")
+    return _fullmatch(values, _EXPIRY_RE[year_digits])
 
 
 def generate_card_expiry(
-    n: int, rng: np.random.Generator, start_year: int | None = None, years: int = 6, today_year: int = 2026
+    n: int, rng: np.random.Generator, start_year: int | None = None, years: int = 6, today_year: int = 2026,
+    year_digits: int = 2,
 ) -> np.ndarray:
-    """``n`` random expiry dates ``MM/YY`` in ``years`` consecutive years from ``start_year``.
+    """``n`` random expiry dates ``MM/YY`` (``MM/YYYY`` if ``year_digits=4``) in ``years`` consecutive years.
 
     ``start_year`` (full or two-digit) defaults to ``today_year + 1``, i.e. the next 1..``years`` years.
 
     >>> sorted({v[3:] for v in generate_card_expiry(500, np.random.default_rng(0))})
     ['27', '28', '29', '30', '31', '32']
+    >>> generate_card_expiry(1, np.random.default_rng(0), year_digits=4)[0][2:5]
+    '/20'
     """
     n = _check_n(n)
     if years < 1:
         raise ValueError(f"years must be at least 1, got {years}")
+    if year_digits not in _EXPIRY_RE:
+        raise ValueError(f"expiry year_digits must be 2 or 4, got {year_digits!r}")
     first = today_year + 1 if start_year is None else start_year
     month = rng.integers(1, 13, size=n)
-    year = (first + rng.integers(0, years, size=n)) % 100
-    return _from_codes(_assemble(n, _pad(month, 2), "/", _pad(year, 2)))
+    year = first + rng.integers(0, years, size=n)
+    year = (year % 100) if year_digits == 2 else np.where(year < 100, 2000 + year, year)
+    return _from_codes(_assemble(n, _pad(month, 2), "/", _pad(year, year_digits)))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -1512,30 +1598,104 @@ def _phone_form(pieces: tuple[_Piece, ...], m: int, rng: np.random.Generator) ->
     return _cat(*display), _cat(*nsn)
 
 
-def generate_phone(n: int, rng: np.random.Generator, country: str = "US", international: bool = False) -> np.ndarray:
+def _phone_numbers(n: int, rng: np.random.Generator, country: str) -> tuple[np.ndarray, np.ndarray]:
+    """``n`` numbers of ``country``: (national display, national significant number) ``U`` arrays."""
+    forms = _PHONE_FORMS[country]
+    weights = np.array([w for w, _ in forms])
+    which = rng.choice(len(forms), size=n, p=weights / weights.sum())
+    parts = []
+    for k, (_, pieces) in enumerate(forms):
+        idx = np.flatnonzero(which == k)
+        if idx.size:
+            parts.append((idx, *_phone_form(pieces, idx.size, rng)))
+    if len(parts) == 1 and parts[0][0].size == n:
+        return parts[0][1], parts[0][2]
+    out = []
+    for j in (1, 2):  # display, then national significant number
+        joined = np.empty(n, dtype=f"U{max([p[j].dtype.itemsize // 4 for p in parts], default=1)}")
+        for p in parts:
+            joined[p[0]] = p[j]
+        out.append(joined)
+    return out[0], out[1]
+
+
+def generate_phone(n: int, rng: np.random.Generator, country: str = "US", international: bool = False,
+                   layout: str | None = None) -> np.ndarray:
     """``n`` random phone numbers of ``country`` in a national format, or E.164 (``+14155552671``) if ``international``.
 
     Formats: US/CA ``(NXX) NXX-XXXX``; GB ``07NNN NNNNNN``, ``020 NNNN NNNN``, ``01N1 NNN NNNN``; DE ``030 NNNNNNNN``,
     ``0151 NNNNNNNN``; FR ``0N NN NN NN NN``; NL ``06 NNNNNNNN``, ``020 NNN NNNN``; AU ``04NN NNN NNN``,
-    ``(0N) NNNN NNNN``.
+    ``(0N) NNNN NNNN``. ``layout`` (see :func:`phone_layout`) prints them in a learned layout instead.
 
     >>> generate_phone(2, np.random.default_rng(0), country="GB").tolist()
     ['020 3441 3126', '07362 192071']
     >>> generate_phone(1, np.random.default_rng(0), country="DE", international=True).tolist()
     ['+4917197027936']
+    >>> generate_phone(1, np.random.default_rng(0), layout="+1-###-###-####")[0][:3]
+    '+1-'
     """
     n = _check_n(n)
     country = _norm_country(country, list(_PHONE_RULES), "phone")
-    forms = _PHONE_FORMS[country]
-    weights = np.array([w for w, _ in forms])
-    which = rng.choice(len(forms), size=n, p=weights / weights.sum())
+    if layout is not None:
+        return _phones_in_layout(n, rng, country, str(layout))
+    display, nsn = _phone_numbers(n, rng, country)
+    cc = _PHONE_RULES[country][0]
+    return (_cat(np.full(n, "+" + cc), nsn) if international else display).astype(object)
+
+
+def phone_layout(values: np.ndarray, country: str) -> str | None:
+    """The most common layout of the ``country`` phone numbers among ``values`` (None if there are none).
+
+    A layout is the number with every digit written ``#``, except the calling code after a leading ``+``, kept
+    as written: ``+1-###-###-####``, ``(###) ###-####``, ``+44 #### ######``.
+
+    >>> phone_layout(np.array(["+1-467-355-7856", "+1-212-555-0199", "(415) 555-2671"], dtype=object), "US")
+    '+1-###-###-####'
+    """
+    country = _norm_country(country, list(_PHONE_RULES), "phone")
+    arr = _as_values(values)
+    arr = arr[valid_phone(arr, country)]
+    if not arr.size:
+        return None
+    cc = _PHONE_RULES[country][0]
+    shapes = pd.Series(arr, dtype=object).astype(str).str.replace(r"[0-9]", "#", regex=True)
+    intl = shapes.str.startswith("+")
+    shapes[intl] = "+" + cc + shapes[intl].str.slice(1 + len(cc))
+    return str(shapes.value_counts(sort=True).index[0])
+
+
+def _phones_in_layout(n: int, rng: np.random.Generator, country: str, layout: str) -> np.ndarray:
+    """Numbers of ``country`` printed in ``layout``: the layout's ``#`` are filled with the national number (the
+    trunk ``0`` and the national significant number, or only the latter after ``+CC``). Numbers whose length or
+    kind the layout cannot hold (another country's layout, a mobile in a landline layout) are drawn again, and
+    after a few draws printed in the country's usual format."""
+    cc = _PHONE_RULES[country][0]
+    intl = layout.startswith("+")
+    codes = np.frombuffer(layout.encode("utf-32-le"), dtype=np.uint32)
+    slots = np.flatnonzero(codes == ord("#"))
     out = np.empty(n, dtype=object)
-    for k, (_, pieces) in enumerate(forms):
-        idx = np.flatnonzero(which == k)
-        if idx.size:
-            display, nsn = _phone_form(pieces, idx.size, rng)
-            cc = _PHONE_RULES[country][0]
-            out[idx] = (_cat(np.full(idx.size, "+" + cc), nsn) if international else display).astype(object)
+    todo = np.arange(n)
+    if not intl or layout.startswith("+" + cc):  # (another country's calling code: the usual format below)
+        trunk = "" if intl or cc == "1" else "0"
+        for _ in range(20):
+            if not todo.size:
+                break
+            _, nsn = _phone_numbers(todo.size, rng, country)
+            digits = np.strings.add(trunk, nsn)
+            fits = np.flatnonzero(np.strings.str_len(digits) == slots.size)
+            if not fits.size:
+                continue
+            filled = np.broadcast_to(codes, (fits.size, codes.size)).copy()
+            filled[:, slots] = np.asarray(digits[fits], dtype=f"U{slots.size}").view(np.uint32).reshape(
+                fits.size, slots.size)
+            made = _from_codes(filled)
+            if cc != "1":  # NANP numbers fit every valid NANP layout; others must stay valid numbers
+                keep = valid_phone(made, country)
+                fits, made = fits[keep], made[keep]
+            out[todo[fits]] = made
+            todo = np.delete(todo, fits)
+    if todo.size:
+        out[todo] = generate_phone(todo.size, rng, country)
     return out
 
 
