@@ -6,6 +6,12 @@ date, datetime) work on a public *fine grid* over the column's bounds, grouped i
 that the network models; decoding draws a fine cell inside the coarse bin from a DP histogram and then
 a value uniformly inside that cell (integers stay integers, dates stay dates), so no real value is
 ever copied out.
+
+A float column shown with a fixed number of decimals (``decimals 2``, or a display format such as
+``$1,234.50``) is drawn on its decimal grid, the values ``k / 10**decimals``: each fine cell holds grid
+values, and decoding, the bounds the rules put on a value and the masks over bins all work on those
+values, as they do on the integers of an integer column. The value written out is then the value the
+rules were enforced on (rounding it to its decimals changes nothing).
 """
 
 from __future__ import annotations
@@ -18,13 +24,17 @@ import numpy as np
 import pandas as pd
 
 from bayes_synth.draws import draw_rows
-from bayes_synth.errors import DomainTooLargeError, ModelFormatError
+from bayes_synth.errors import DomainTooLargeError, ModelFormatError, SchemaError
 from bayes_synth.ingest import column_axis, from_column_axis
 from bayes_synth.schema import ColumnSpec
 
 MAX_CATEGORIES = 1000
 FINE_CELLS = 256
 INTEGER_EXACT_RANGE = 1024
+#: grid indices ``k`` (values ``k / 10**decimals``) are exact in a float below this
+GRID_LIMIT = 2.0 ** 52
+#: most decimals a grid may have (10**22 is the largest power of ten a float holds exactly)
+MAX_DECIMALS = 22
 
 
 @dataclass
@@ -40,7 +50,10 @@ class CategoricalCodec:
         if len(self.categories) > MAX_CATEGORIES:
             raise DomainTooLargeError(
                 f"Column '{self.name}' has {len(self.categories)} categories; at most {MAX_CATEGORIES} "
-                "can be modelled. Declare it as an identifier (a later release generates IDs), group "
+                "can be modelled. If it holds identifiers or free text, declare its type in the constraints "
+                f"file so that fresh values are generated instead: 'column {self.name}: text as pattern_id, "
+                "format \"ORD-000000\"' (codes of one shape; A: a letter, 0: a digit), or 'as uuid', 'as "
+                "hash_id', 'as sequential_id', 'as free_text' (docs/types.md lists every type). Otherwise group "
                 "rare values into fewer categories, or drop the column."
             )
 
@@ -76,7 +89,8 @@ class NumericCodec:
     """Coarse bins over a fine grid of cells ``[edges[i], edges[i+1])`` on the column's axis.
 
     ``groups[j]`` is the first fine cell of coarse bin ``j`` (bins are contiguous runs of cells);
-    ``weights`` is the (DP) probability of each fine cell, used for within-bin draws.
+    ``weights`` is the (DP) probability of each fine cell, used for within-bin draws. ``decimals``
+    (float columns only): values lie on the grid ``k / 10**decimals`` (see :meth:`grid_up`).
     """
 
     name: str
@@ -85,6 +99,7 @@ class NumericCodec:
     groups: np.ndarray
     weights: np.ndarray
     nullable: bool = True
+    decimals: int | None = None
     _cell_to_bin: np.ndarray = field(init=False, repr=False)
 
     def __post_init__(self):
@@ -98,6 +113,46 @@ class NumericCodec:
     @property
     def integer(self) -> bool:
         return self.kind != "float"
+
+    @property
+    def discrete(self) -> bool:
+        """True when the values lie on a grid: whole axis units (integers, dates) or decimals."""
+        return self.integer or self.decimals is not None
+
+    def grid_up(self, values: np.ndarray) -> np.ndarray:
+        """Index of the least grid value ``>= values`` (integers: ``ceil``); only for :attr:`discrete`.
+
+        A grid index ``k`` stands for the value :meth:`grid_value` ``(k)``: ``k`` itself, or ``k / 10**decimals``
+        (the float nearest the decimal, as a written and re-read value is).
+
+        >>> c = NumericCodec("x", "float", [0.0, 1.0], [0], [1.0], decimals=1)
+        >>> c.grid_up(np.array([0.3, 0.31])).tolist(), c.grid_down(np.array([0.3, 0.29])).tolist()
+        ([3.0, 4.0], [3.0, 2.0])
+        """
+        values = np.asarray(values, dtype=float)
+        if self.decimals is None:
+            return np.ceil(values)
+        scale = 10.0 ** self.decimals
+        with np.errstate(invalid="ignore", over="ignore"):
+            k = np.ceil(values * scale)
+            k = np.where((k - 1) / scale >= values, k - 1, k)  # the product rounds: one step either way
+            return np.where(k / scale < values, k + 1, k)
+
+    def grid_down(self, values: np.ndarray) -> np.ndarray:
+        """Index of the greatest grid value ``<= values`` (integers: ``floor``)."""
+        values = np.asarray(values, dtype=float)
+        if self.decimals is None:
+            return np.floor(values)
+        scale = 10.0 ** self.decimals
+        with np.errstate(invalid="ignore", over="ignore"):
+            k = np.floor(values * scale)
+            k = np.where((k + 1) / scale <= values, k + 1, k)
+            return np.where(k / scale > values, k - 1, k)
+
+    def grid_value(self, k: np.ndarray) -> np.ndarray:
+        """The axis value of grid index ``k``."""
+        k = np.asarray(k, dtype=float)
+        return k if self.decimals is None else k / 10.0 ** self.decimals
 
     @property
     def n_bins(self) -> int:
@@ -133,8 +188,8 @@ class NumericCodec:
         clipped = np.clip(np.where(missing, self.edges[0], axis), self.edges[0], self.edges[-1])
         cell = np.clip(np.searchsorted(self.edges, clipped, side="right") - 1, 0, len(self.edges) - 2)
         codes = self._cell_to_bin[cell]
-        if self.nullable:
-            codes = np.where(missing, self.null_code, codes)
+        # missing: its own code, or -1 (no code: the row is left out of training) in a not-null column
+        codes = np.where(missing, self.null_code if self.nullable else -1, codes)
         return codes.astype(np.int64)
 
     def decode(self, codes: np.ndarray, rng: np.random.Generator) -> pd.Series:
@@ -145,11 +200,13 @@ class NumericCodec:
         return from_column_axis(np.where(missing, np.nan, axis), self.kind)
 
     def _in_cells(self, lo: np.ndarray, hi: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        """A value drawn uniformly in each fine cell [lo, hi) (integers: the integers in it)."""
-        if self.integer:
-            a, b = np.ceil(lo), np.maximum(np.ceil(lo), np.ceil(hi) - 1)
-            return a if np.array_equal(a, b) else a + np.floor(rng.random(len(lo)) * (b - a + 1))
-        return lo + rng.random(len(lo)) * (hi - lo)
+        """A value drawn uniformly in each fine cell [lo, hi) (integers, decimals: the grid values in it)."""
+        if self.discrete:
+            a = self.grid_up(lo)
+            b = np.maximum(a, self.grid_up(hi) - 1)
+            k = a if np.array_equal(a, b) else a + np.floor(rng.random(len(lo)) * (b - a + 1))
+            return self.grid_value(k)
+        return _below(lo + rng.random(len(lo)) * (hi - lo), lo, hi)
 
     def decode_within(self, codes: np.ndarray, lo: np.ndarray, hi: np.ndarray,
                       rng: np.random.Generator) -> pd.Series:
@@ -164,27 +221,30 @@ class NumericCodec:
         cells = self._draw_cells(bins, rng)
         c_lo, c_hi = self.edges[cells], self.edges[cells + 1]
         axis = self._in_cells(c_lo, c_hi, rng)
-        if self.integer:  # the cell's integers are ceil(c_lo) .. ceil(c_hi) - 1
-            first, last = np.ceil(c_lo), np.ceil(c_hi) - 1
-            # elsewhere the cell holds an integer and all its integers are inside the bounds
-            cut = np.flatnonzero(((lo > first) | (hi < last) | (first > last)) & ~missing)
+        if self.discrete:  # grid indices: the cell's are first .. last, the bounds' lo_k .. hi_k
+            first, last = self.grid_up(c_lo), self.grid_up(c_hi) - 1
+            lo_k, hi_k = self.grid_up(lo), self.grid_down(hi)
+            # elsewhere the cell holds a grid value and all its grid values are inside the bounds
+            cut = np.flatnonzero(((lo_k > first) | (hi_k < last) | (first > last)) & ~missing)
         else:
             cut = np.flatnonzero(((lo > c_lo) | (hi < c_hi)) & ~missing)
         if len(cut):
-            lo, hi, c_lo, c_hi, b = lo[cut], hi[cut], c_lo[cut], c_hi[cut], bins[cut]
             ranges = np.array(self.bin_ranges())
-            outside = (c_hi <= lo) | (c_lo > hi)
-            if self.integer:  # a cell narrower than 1 may hold no integer: use the bin's
-                outside |= first[cut] > last[cut]
-            start = np.maximum(np.where(outside, ranges[b, 0], c_lo), lo)
-            stop = np.where(outside, ranges[b, 1], c_hi)
-            if self.integer:
-                a = np.ceil(start)
-                top = np.maximum(a, np.minimum(np.ceil(stop) - 1, np.floor(hi)))
-                axis[cut] = a + np.floor(rng.random(len(cut)) * (top - a + 1))
+            b = bins[cut]
+            if self.discrete:
+                a, z = np.maximum(first[cut], lo_k[cut]), np.minimum(last[cut], hi_k[cut])
+                outside = a > z  # no grid value of the cell is inside the bounds: use the bin's
+                a = np.where(outside, np.maximum(self.grid_up(ranges[b, 0]), lo_k[cut]), a)
+                z = np.maximum(a, np.where(outside, np.minimum(self.grid_up(ranges[b, 1]) - 1, hi_k[cut]), z))
+                axis[cut] = self.grid_value(a + np.floor(rng.random(len(cut)) * (z - a + 1)))
             else:
+                lo, hi, c_lo, c_hi = lo[cut], hi[cut], c_lo[cut], c_hi[cut]
+                outside = (c_hi <= lo) | (c_lo > hi)
+                start = np.maximum(np.where(outside, ranges[b, 0], c_lo), lo)
+                stop = np.where(outside, ranges[b, 1], c_hi)
                 top = np.minimum(stop, hi)
-                axis[cut] = np.where(top > start, start + rng.random(len(cut)) * (top - start), start)
+                inside = _below(start + rng.random(len(cut)) * (top - start), start, stop)
+                axis[cut] = np.where(top > start, np.minimum(inside, top), start)
         return from_column_axis(np.where(missing, np.nan, axis), self.kind)
 
     def _draw_cells(self, bins: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -198,12 +258,20 @@ class NumericCodec:
         return self.groups[bins] + draw_rows(w, bins, rng)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"type": "numeric", "name": self.name, "kind": self.kind, "nullable": self.nullable,
-                "edges": self.edges.tolist(), "groups": self.groups.tolist(),
-                "weights": self.weights.tolist()}
+        out = {"type": "numeric", "name": self.name, "kind": self.kind, "nullable": self.nullable,
+               "edges": self.edges.tolist(), "groups": self.groups.tolist(),
+               "weights": self.weights.tolist()}
+        if self.decimals is not None:  # optional: codecs without a decimal grid (and older files) lack the key
+            out["decimals"] = self.decimals
+        return out
 
 
 Codec = CategoricalCodec | NumericCodec
+
+
+def _below(values: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """``values`` drawn in ``[lo, hi)`` kept there: ``lo + u * (hi - lo)`` may round up to ``hi``."""
+    return np.where(values >= hi, np.maximum(lo, np.nextafter(hi, -np.inf)), values)
 
 
 def _fmt_axis(kind: str, value: float) -> str:
@@ -214,17 +282,21 @@ def _fmt_axis(kind: str, value: float) -> str:
     return str(int(value))
 
 
-def fine_edges(spec: ColumnSpec, lo: float, hi: float) -> np.ndarray:
+def fine_edges(spec: ColumnSpec, lo: float, hi: float, decimals: int | None = None) -> np.ndarray:
     """The public fine grid over [lo, hi]: a function of the bounds only, never of the data.
 
     Integer-like columns with at most 1024 values get one cell per value; wider ranges get
     ``FINE_CELLS`` equal cells plus one-value cells at the lower bound and at zero (common mass
-    points: amounts that are mostly 0, the minimum of a range).
+    points: amounts that are mostly 0, the minimum of a range). A float column of one value (``min``
+    equal to ``max``) gets one cell holding just that value. With ``decimals`` (see
+    :func:`decimal_edges`) the cells are runs of the decimal grid.
     """
+    if decimals is not None:
+        return decimal_edges(spec.name, lo, hi, decimals)
     if spec.kind != "float" and hi - lo + 1 <= INTEGER_EXACT_RANGE:
         return np.arange(lo, hi + 2, dtype=float)  # cell [v, v+1) holds integer v
     if hi <= lo:
-        return np.array([lo, lo + 1.0])
+        return np.array([lo, np.nextafter(lo, np.inf) if spec.kind == "float" else lo + 1.0])
     step = (hi - lo) / FINE_CELLS
     edges = lo + step * np.arange(FINE_CELLS + 1)
     edges[-1] = np.nextafter(hi, np.inf) if spec.kind == "float" else hi + 1
@@ -232,6 +304,35 @@ def fine_edges(spec: ColumnSpec, lo: float, hi: float) -> np.ndarray:
     for p in points:
         tiny = np.nextafter(p, np.inf) if spec.kind == "float" else p + 1
         edges = np.union1d(edges, [p, tiny])
+    return edges
+
+
+def grid_usable(lo: float, hi: float, decimals: int | None) -> bool:
+    """Whether ``decimals`` gives a grid over [lo, hi] whose indices are exact floats (else the values
+    are drawn as plain floats: the grid is then finer than the floats themselves nearly everywhere)."""
+    return (decimals is not None and 0 <= decimals <= MAX_DECIMALS and math.isfinite(lo) and math.isfinite(hi)
+            and max(abs(lo), abs(hi)) * 10.0 ** decimals < GRID_LIMIT)
+
+
+def decimal_edges(name: str, lo: float, hi: float, decimals: int) -> np.ndarray:
+    """Fine cells over the values ``k / 10**decimals`` inside [lo, hi], each cell holding at least one.
+
+    The cells are the integer layout (:func:`fine_edges`) over the grid indices, their edges half way
+    between grid values (where a value rounds to the next one), the outer edges at ``lo`` and just
+    above ``hi`` (the declared bounds). Raises :class:`SchemaError` when no grid value lies in [lo, hi].
+
+    >>> decimal_edges("x", 0.0, 0.3, 1).tolist()
+    [0.0, 0.05, 0.15, 0.25, 0.30000000000000004]
+    """
+    grid = NumericCodec(name, "float", [0.0, 1.0], [0], [1.0], decimals=decimals)
+    first, last = float(grid.grid_up(lo)), float(grid.grid_down(hi))
+    if first > last:
+        raise SchemaError(f"column '{name}': no value with {decimals} decimal(s) lies within [{lo!r}, {hi!r}] "
+                          "(its bounds, narrowed by the rules); widen the bounds or use more decimals")
+    index = fine_edges(ColumnSpec(name, "integer"), first, last)  # cell [a, b) holds indices ceil(a) .. ceil(b) - 1
+    runs = np.unique(np.ceil(index))  # every run starts at a grid index and holds one or more
+    edges = (runs - 0.5) / 10.0 ** decimals
+    edges[0], edges[-1] = lo, np.nextafter(hi, np.inf)
     return edges
 
 
@@ -269,7 +370,10 @@ def codec_from_dict(d: Any) -> Codec:
             return CategoricalCodec(name, kind, _checked_categories(d.get("categories")), d["nullable"])
         if d.get("type") == "numeric" and kind in ("integer", "float", "date", "datetime"):
             edges, groups, weights = _checked_grid(d)
-            return NumericCodec(name, kind, edges, groups, weights, d["nullable"])
+            codec = NumericCodec(name, kind, edges, groups, weights, d["nullable"], _checked_decimals(d, edges))
+            if codec.decimals is not None and np.any(codec.grid_up(edges[:-1]) > codec.grid_up(edges[1:]) - 1):
+                raise ValueError("every fine cell of a decimal grid must hold a value of the grid")
+            return codec
     except (TypeError, ValueError, OverflowError, DomainTooLargeError) as exc:
         raise ModelFormatError(f"codec of column {name!r} is malformed: {exc}") from None
     raise ModelFormatError(f"codec of column {name!r} has unknown type/kind {d.get('type')!r}/{kind!r}")
@@ -298,6 +402,16 @@ def _checked_grid(d: dict[str, Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray
     if weights.shape != (n_cells,) or not np.all(np.isfinite(weights)) or np.any(weights < 0):
         raise ValueError(f"'weights' must be {n_cells} finite non-negative numbers")
     return edges, groups.astype(np.int64), weights
+
+
+def _checked_decimals(d: dict[str, Any], edges: np.ndarray) -> int | None:
+    decimals = d.get("decimals")
+    if decimals is None:
+        return None
+    if d.get("kind") != "float" or type(decimals) is not int or not grid_usable(edges[0], edges[-1], decimals):
+        raise ValueError(f"'decimals' must be a whole number from 0 to {MAX_DECIMALS}, on a float column whose "
+                         "edges times 10**decimals stay below 2**52")
+    return decimals
 
 
 def encode_frame(frame: pd.DataFrame, codecs: dict[str, Codec]) -> np.ndarray:

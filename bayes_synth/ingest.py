@@ -39,6 +39,8 @@ class IngestReport:
     unparseable: dict[str, int] = field(default_factory=dict)
     out_of_domain: dict[str, int] = field(default_factory=dict)
     clipped: dict[str, int] = field(default_factory=dict)
+    #: missing cells (after the steps above) in columns declared not null: their rows are left out of training
+    left_out: dict[str, int] = field(default_factory=dict)
     #: columns whose output dtype (and, for int/bool containers, non-nullability) was taken from a
     #: typed DataFrame column rather than declared: public schema by assumption, so it is ledgered
     dtype_from_frame: list[str] = field(default_factory=list)
@@ -59,6 +61,8 @@ class IngestReport:
                 for c, n in self.out_of_domain.items()]
         out += [f"column '{c}': {n} value(s) outside the bounds; clipped to the bounds"
                 for c, n in self.clipped.items()]
+        out += [f"column '{c}': {n} missing cell(s) in a column declared not null; their rows are left out of training"
+                for c, n in self.left_out.items()]
         return out
 
 

@@ -35,6 +35,9 @@ StrPath = str | os.PathLike[str]
 
 #: First characters that make a spreadsheet evaluate a cell (ASVS 1.2.10, plus CR).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
+#: Text that starts like a formula but holds only digits and number punctuation (``+1-467-355-7856``,
+#: ``-2``): a spreadsheet can only do arithmetic with it, never call a function, so it is written as is.
+PLAIN_NUMBERS = r"[+-][0-9 ().,/-]*"
 TABLE_FORMATS = (".csv", ".parquet")
 _DIR_FSYNC_UNSUPPORTED = {errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EACCES, errno.EBADF}
 
@@ -229,15 +232,16 @@ def neutralise_formula_cells(df: pd.DataFrame) -> pd.DataFrame:
     """Return a copy of ``df`` whose formula-like text cells and header names start with ``'``.
 
     Only text is touched: cells of object, string and text-categorical columns that are ``str``
-    and start with one of :data:`FORMULA_STARTS`. Numbers (``-2`` in a numeric column) and
-    missing values are kept. Categorical text columns come back as object columns. Vectorised:
-    one pass per column, no loop over rows; ``df`` is not modified.
+    and start with one of :data:`FORMULA_STARTS`, except phone-number-like text that holds only
+    digits and number punctuation (:data:`PLAIN_NUMBERS`: no function can hide in it). Numbers
+    (``-2`` in a numeric column) and missing values are kept. Categorical text columns come back as
+    object columns. Vectorised: one pass per column, no loop over rows; ``df`` is not modified.
 
     Examples
     --------
-    >>> frame = pd.DataFrame({"a": ["=1+1", "-2", "ok"], "n": [-2, 0, 1]})
+    >>> frame = pd.DataFrame({"a": ["=1+1", "+1-467-355-7856", "-2+cmd|' /C calc'!A0", "ok"]})
     >>> neutralise_formula_cells(frame)["a"].tolist()
-    ["'=1+1", "'-2", 'ok']
+    ["'=1+1", '+1-467-355-7856', "'-2+cmd|' /C calc'!A0", 'ok']
     """
     out = df.copy(deep=False)
     for position in range(df.shape[1]):
@@ -258,6 +262,7 @@ def _neutralise_column(column: pd.Series) -> pd.Series | None:
         return None
     try:
         risky = column.str.startswith(FORMULA_STARTS, na=False).astype(bool)
+        risky &= ~column.str.fullmatch(PLAIN_NUMBERS, na=False).astype(bool)
     except (AttributeError, TypeError):  # an object column without text (all ints, bytes)
         return None
     if not risky.any():

@@ -7,7 +7,8 @@ as drawing ``x`` and throwing the row away at ``t`` (both condition on avoiding 
 it costs no redraw, and it still finds the one value that fits when the model gives it (almost) no
 weight, as a noisy table of a small table may. This is *forward checking* from constraint
 programming, used where it is exact: each code of ``x`` must stand for one value (categories,
-booleans, integer or date bins one value wide). Wider numeric bins are left to the sampler's redraws.
+booleans, integer, date or decimal bins one value wide). Wider numeric bins are left to the sampler's
+redraws.
 
 >>> from bayes_synth.encode import CategoricalCodec
 >>> exact(CategoricalCodec("grade", "categorical", ["a", "b"]))
@@ -33,19 +34,19 @@ MAX_TRIALS = 2_000_000
 
 def exact(codec: Codec) -> bool:
     """Whether every candidate value of ``codec`` can be tried: categories, or numbers whose fine cells
-    hold one value each (integers and dates over at most ``INTEGER_EXACT_RANGE`` values)."""
+    hold one value each (integers, dates and decimals over at most ``INTEGER_EXACT_RANGE`` values)."""
     return isinstance(codec, CategoricalCodec) or _cell_values(codec) is not None
 
 
 def _cell_values(codec: NumericCodec) -> tuple[np.ndarray, np.ndarray] | None:
     """(the value of each fine cell that holds one, its coarse bin), or None if some cell holds several."""
-    if not codec.integer:
+    if not codec.discrete:
         return None
-    first, last = np.ceil(codec.edges[:-1]), np.ceil(codec.edges[1:]) - 1
+    first, last = codec.grid_up(codec.edges[:-1]), codec.grid_up(codec.edges[1:]) - 1
     if np.any(last > first):
         return None
-    one = last == first  # cells narrower than 1 may hold no integer at all
-    return first[one], codec._cell_to_bin[one]
+    one = last == first  # cells narrower than one grid step may hold no grid value at all
+    return codec.grid_value(first[one]), codec._cell_to_bin[one]
 
 
 def plan(order: Sequence[int], codecs: Mapping[str, Codec], rules: Mapping[str, list[Any]],

@@ -36,9 +36,11 @@ class Model:
     tables: list[np.ndarray]
     ledger: Ledger
     settings: dict[str, Any] = field(default_factory=dict)
-    rules_source: str | None = None  # the constraints the model was fitted with (includes expanded)
+    rules_source: str | None = None  # the constraints the model was fitted with (see rules_origin)
     combinations: list[Combination] = field(default_factory=list)  # kept tuples of each 'combine' (DP)
     semantics: dict[str, Any] | None = None  # semantic types, formats, entities (plain data, no values)
+    # where the rules came from: "file" (name or None), "sha256" (of the file's bytes), "as_written" (bool)
+    rules_origin: dict[str, Any] = field(default_factory=dict)
 
     @property
     def columns(self) -> list[str]:
@@ -137,16 +139,23 @@ class Model:
             raise ParameterError(f"format must be 'markdown' or 'html'; got {format!r}")
         return model_card(self, format)
 
-    def graph(self, format: str = "svg", *, direction: str = "LR") -> str | bytes:
-        """The network as ``svg`` (drawn here, no dependency), ``dot`` (Graphviz) or ``mermaid`` text, or as
-        ``png`` bytes (the same drawing, rendered by matplotlib: ``pip install 'bayes_synth[pictures]'``).
+    def graph(self, format: str = "svg", *, direction: str = "LR", column: str | None = None) -> str | bytes:
+        """The network as ``svg`` text or ``png`` bytes (drawn with matplotlib when it is installed:
+        ``pip install 'bayes_synth[pictures]'``; without it the SVG is drawn by bayes_synth itself and PNG
+        is refused), or as ``dot`` (Graphviz) or ``mermaid`` text.
+
+        ``column`` draws only that column's neighbourhood: the column, its parents and its children.
         """
         from bayes_synth.inspect import graph, png
 
         makers = {"svg": graph.to_svg, "png": png.to_png, "dot": graph.to_dot, "mermaid": graph.to_mermaid}
         if format not in makers:
             raise ParameterError(f"format must be one of {', '.join(makers)}; got {format!r}")
-        return makers[format](self, direction=direction)
+        if column is None:
+            return makers[format](self, direction=direction)
+        sub = graph.neighbourhood(self, column)
+        titled = {"title": sub.title} if format in ("svg", "png") else {}
+        return makers[format](sub, direction=direction, **titled)
 
     @property
     def private(self) -> bool:

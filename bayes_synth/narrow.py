@@ -82,7 +82,9 @@ def implied_bounds(rules: Mapping[str, list[Any]], codecs: Mapping[str, Codec]) 
 
 def _range(codec: NumericCodec) -> tuple[float, float]:
     lo, hi = float(codec.edges[0]), float(codec.edges[-1])
-    return (float(math.ceil(lo)), float(math.ceil(hi) - 1)) if codec.integer else (lo, hi)
+    if not codec.discrete:
+        return lo, hi
+    return float(codec.grid_value(codec.grid_up(lo))), float(codec.grid_value(codec.grid_up(hi) - 1))
 
 
 def _bound(expr, column: str, codecs: Mapping[str, Codec], domain: dict) -> tuple[float, float] | None:

@@ -250,9 +250,9 @@ def bin_mask(codec: NumericCodec, lo: np.ndarray, hi: np.ndarray, null_ok: np.nd
     ranges = np.array(codec.bin_ranges())  # (bins, 2): [a, b)
     a, b = ranges[:, 0][None, :], ranges[:, 1][None, :]
     lo_, hi_ = lo[:, None], hi[:, None]
-    if codec.integer:
-        first = np.maximum(np.ceil(a), np.ceil(lo_))
-        last = np.minimum(np.ceil(b) - 1, np.floor(hi_))
+    if codec.discrete:  # a grid value (integer, decimal) of the bin inside the bounds
+        first = np.maximum(codec.grid_up(a), codec.grid_up(lo_))
+        last = np.minimum(codec.grid_up(b) - 1, codec.grid_down(hi_))
         inside = first <= last
     else:
         inside = (a <= hi_) & (b > lo_) & (lo_ <= hi_)

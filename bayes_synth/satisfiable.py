@@ -5,7 +5,9 @@ post-processed). The check draws rows with the enforcing sampler from *uniform* 
 domains, in an order that respects the rules' required orderings: any row that reaches the end
 without a dead end satisfies every rule, so finding one proves the rule set satisfiable. If no row
 in two growing batches does, the rules are reported as conflicting, and a deletion filter names a
-smallest set of them that still admits no row (each rule named is needed for the conflict).
+smallest set of them that still admits no row (each rule named is needed for the conflict). A row
+counts only if the columns the constraints do not allow to be missing hold values: a rule with a
+missing operand is unknown, not broken, so otherwise leaving a column empty would "satisfy" any rules.
 
 >>> # raised from Synthesizer.fit:
 >>> # E0304: these rules cannot all hold in one row, over the columns' declared domains
@@ -78,24 +80,51 @@ def _order(names: list[str], rules: Mapping[str, list[Any]]) -> list[int]:
 
 
 def require_satisfiable(targets: list[Any], codecs: Mapping[str, Codec], axes: Mapping[str, Any],
-                        sources: Mapping[str, str] | None = None) -> None:
-    """Raise :class:`~bayes_synth.errors.DSLSemanticError` (E0304) naming rules no row can satisfy together."""
+                        sources: Mapping[str, str] | None = None, *, filled: Sequence[str] = (),
+                        folds: Mapping[str, Sequence[Any]] | None = None) -> None:
+    """Raise :class:`~bayes_synth.errors.DSLSemanticError` (E0304) naming rules no row can satisfy together.
+
+    ``filled``: columns that must be able to hold a value. A rule whose operand is missing is unknown,
+    hence not broken, so without this any rule set holds in a row that leaves the right columns empty:
+    the rows must satisfy the rules with every ``filled`` column not missing (the caller leaves out the
+    columns the constraints allow to be missing). ``folds``: column -> the one-column rules that narrowed
+    its domain, named with a conflict over that column.
+    """
     if not targets:
         return
-    conflict = find_conflict(by_target(targets), explorer(codecs, axes))
+    from bayes_synth.dsl import ast
+    from bayes_synth.dsl.enforce import compile_rule
+
+    present = [compile_rule(ast.Rule(ast.IsNull(ast.Name(c), negated=True)), {c: codecs[c].kind})
+               for c in filled if c in codecs and getattr(codecs[c], "nullable", False)]
+    conflict = find_conflict(by_target(list(targets) + present), explorer(codecs, axes))
     if conflict is None:
         return
     from bayes_synth.dsl.diagnostics import Diagnostic, semantic_error
+    from bayes_synth.dsl.printer import to_source
 
+    empty = [r.target for r in conflict if any(r is p for p in present)]
+    conflict = [r for r in conflict if not any(r is p for p in present)]
+    read = [c for r in conflict for c in (r.target, *r.inputs)]
+    narrowing = list({id(f): f for c in dict.fromkeys(read) for f in (folds or {}).get(c, ())}.values())
+    unless = (" unless " + " or ".join(f"'{c}'" for c in empty) + " is left missing") if empty else ""
+    hint = ("over the columns' declared (or learned) domains these rules contradict each other: drop or relax "
+            "one of them, or widen the bounds")
+    if empty:
+        hint += ("; a rule with a missing operand is not broken, but the constraints do not allow "
+                 f"{' or '.join(repr(c) for c in empty)} to be missing (declare it 'nullable', or test "
+                 "'is null' in a rule, if that is meant)")
     seen, problems = set(), []
-    for rule in conflict:
-        if rule.rule.span in seen:
+    named = [(r.rule.span, r.text) for r in conflict] + [(f.span, to_source(f)) for f in narrowing]
+    for span, _ in named:
+        if span in seen:
             continue
-        seen.add(rule.rule.span)
-        others = [r.text for r in conflict if r.rule.span != rule.rule.span]
+        seen.add(span)
+        others = list(dict.fromkeys(t for s, t in named if s != span))
         problems.append(Diagnostic(
             "E0304", "no row can satisfy this rule together with " +
-            (", ".join(f"'{t}'" for t in others) if others else "the columns' domains"),
-            rule.rule.span, help="over the columns' declared (or learned) domains these rules contradict "
-                                 "each other: drop or relax one of them, or widen the bounds"))
+            (", ".join(f"'{t}'" for t in others) if others else "the columns' domains") + unless, span, help=hint))
+    if not problems:  # only the columns themselves: one of them has no value at all
+        problems.append(Diagnostic("E0304", "no row can satisfy the rules: " + " and ".join(
+            f"'{c}'" for c in empty) + " can take no value but missing", None, help=hint))
     raise semantic_error(problems, sources)

@@ -22,14 +22,26 @@ import pandas as pd
 
 from bayes_synth import __version__
 from bayes_synth.combinations import Combination, compile_combinations, learn_combinations
-from bayes_synth.constraints import Plan, add_derived, from_source, load_rules, plan_rules, report_broken_rules
+from bayes_synth.constraints import (
+    Plan,
+    add_derived,
+    check_learned_categories,
+    derived_formats,
+    from_source,
+    null_allowed,
+    plan_rules,
+    read_rules,
+    report_broken_rules,
+)
 from bayes_synth.draws import alias_tables
+from bayes_synth.dsl.diagnostics import semantic_error
 from bayes_synth.dsl.enforce import Axis, TargetRule
 from bayes_synth.encode import CategoricalCodec, encode_frame
 from bayes_synth.enforcement import sample_with_rules
 from bayes_synth.errors import (
     BayesSynthWarning,
     DSLError,
+    DSLSemanticError,
     IngestError,
     ModelFormatError,
     NotFittedError,
@@ -40,6 +52,7 @@ from bayes_synth.errors import (
 from bayes_synth.ingest import IngestReport, prepare, read_table
 from bayes_synth.model import Model
 from bayes_synth.modelfile import load_model_file, save_model
+from bayes_synth.modelview import ModelView
 from bayes_synth.parameters import learn_tables
 from bayes_synth.privacy.access import CountSource, PrivateQueries
 from bayes_synth.privacy.discovery import build_codec, noisy_row_count
@@ -57,7 +70,7 @@ SAMPLE_CHUNK = 250000
 _WORKERS = min(4, os.cpu_count() or 1)
 
 
-class Synthesizer:
+class Synthesizer(ModelView):
     """Learn a differentially private Bayesian network from a table and sample synthetic rows.
 
     Parameters
@@ -82,6 +95,10 @@ class Synthesizer:
         "seeded, not for release". Default: noise from OS entropy.
     progress : bool
         Show progress bars.
+
+    Once fitted (or loaded with :func:`load_model`) it answers the auditor's questions directly
+    (:class:`~bayes_synth.modelview.ModelView`): ``parents``, ``children``, ``table``, ``explain``,
+    ``query``, ``ledger``, ``model_card``, ``graph``; the model itself is ``model_``.
 
     Examples
     --------
@@ -110,16 +127,20 @@ class Synthesizer:
         """Learn the network from a DataFrame or a CSV/Parquet path; returns ``self``."""
         self._check_params()
         raw = read_table(data)
-        plan = plan_rules(load_rules(self.constraints), self.schema, raw)
+        rules, origin = read_rules(self.constraints)
+        plan = plan_rules(rules, self.schema, raw, origin=origin, learn_categories=self._learns_categories(rules))
         eps, delta = self._budget(plan.privacy)
         train = raw.drop(columns=[c for c in plan.derives if c in raw.columns])
         semantics = plan_semantics(train, plan.rules, plan.derives, plan.declared)
         train = semantics.model_frame(train, {c: f.get("missing", ()) for c, f in plan.declared.items()})
         frame, schema, report = prepare(train, semantics.declared_facts(plan.declared))
         self.ingest_report_ = report
-        self.rule_report_ = report_broken_rules(plan, frame)
+        # counted on the table as read (before clipping), as 'bayes-synth check' counts
+        self.rule_report_ = report_broken_rules(plan, raw, {c: t for c, t in semantics.columns.items()
+                                                            if not t.generated and "format" in t.options})
         if len(frame) == 0:
             raise IngestError("The table has no rows; there is nothing to learn from.")
+        _require_values(frame, report, plan)
         struct_rng, noise_state = self._random_streams()
         ledger = Ledger(eps, delta)
         _charge_metadata(ledger, schema, report)
@@ -130,13 +151,17 @@ class Synthesizer:
         budget = _budget_plan(schema, eps, delta, len(plan.combines))
         n_hat = noisy_row_count(len(frame), budget, ledger, noise_state)
         bins = self.n_bins or DEFAULT_BINS
-        codecs = {name: build_codec(spec, frame[name], budget, ledger, noise_state, bins, n_hat)
+        grids = _decimal_grids(semantics)  # floats written with fixed decimals are drawn on that grid
+        codecs = {name: build_codec(spec, frame[name], budget, ledger, noise_state, bins, n_hat, grids.get(name))
                   for name, spec in schema.items()}
+        check_learned_categories(plan, schema, codecs)  # a rule's value among no learned category: a typo?
         codes = encode_frame(frame, codecs)
         combinations = learn_combinations(plan.combines, frame[(codes >= 0).all(axis=1)], codecs,
                                           budget.combinations, ledger, noise_state)
         plan = _with_combinations(plan, combinations, codecs)
-        require_satisfiable(plan.targets, codecs, _axes(schema), plan.rules.sources if plan.rules else None)
+        allowed = null_allowed(plan)  # the other columns may not be left missing just to satisfy the rules
+        require_satisfiable(plan.targets, codecs, _axes(schema), plan.rules.sources if plan.rules else None,
+                            filled=[c for c in codecs if c not in allowed], folds=plan.folds)
         codes = self._drop_impossible(codes, schema, report)
         source = CountSource(codes, [c.size for c in codecs.values()], list(codecs))
         queries = PrivateQueries(source, ledger, noise_state)
@@ -152,7 +177,7 @@ class Synthesizer:
         if risk:  # thresholds for an optional disclosure filter at sample time (public settings)
             settings["risk_thresholds"] = risk
         self.model_ = Model(schema, codecs, network.order, network.parents, tables, ledger, settings, plan.source,
-                            combinations, semantics.to_dict() if semantics.columns else None)
+                            combinations, semantics.to_dict() if semantics.columns else None, plan.origin)
         self.semantics_ = semantics
         self._rules, self._static = plan, {}
         self.ledger_ = ledger
@@ -189,14 +214,29 @@ class Synthesizer:
         noise = np.random.RandomState(np.random.MT19937(noise_ss))
         return np.random.default_rng(struct_ss), noise
 
+    def _learns_categories(self, rules) -> bool:
+        """Whether this fit can learn undeclared category sets (delta > 0, or epsilon = inf)."""
+        try:
+            eps, delta = self._budget(dict(rules.privacy) if rules is not None else {})
+        except (ParameterError, TypeError, ValueError):  # reported with the rules' own checks
+            return False
+        return math.isinf(eps) or delta > 0
+
     @staticmethod
     def _drop_impossible(codes: np.ndarray, schema: Schema, report: IngestReport) -> np.ndarray:
         bad = (codes < 0).any(axis=1)
+        if bad.all():
+            counts = {name: int((codes[:, j] < 0).sum()) for j, name in enumerate(schema)}
+            shown = ", ".join(f"'{name}' ({k} rows)" for name, k in counts.items() if k)
+            raise IngestError(f"No row of the table can be learned from: each of its {len(codes)} rows has a missing "
+                              f"value, or one outside the declared domain, in a column declared not null: {shown}. "
+                              "Check the declared categories and bounds, the rules' values, and the missing markers.")
         if bad.any():
             for j, name in enumerate(schema):
-                report.add("out_of_domain", name, int((codes[:, j] < 0).sum()))
-            warnings.warn(f"{int(bad.sum())} row(s) have a missing value in a column declared "
-                          "nullable=false; they are left out of training.", BayesSynthWarning, stacklevel=3)
+                report.add("left_out", name, int((codes[:, j] < 0).sum()))
+            columns = ", ".join(f"'{name}'" for name in report.left_out)
+            warnings.warn(f"{int(bad.sum())} row(s) have a missing value in a column declared not null ({columns}); "
+                          "they are left out of training.", BayesSynthWarning, stacklevel=3)
         return codes[~bad]
 
     def _settings(self, eps, delta, k, bins, n_hat, plan) -> dict[str, Any]:
@@ -220,6 +260,8 @@ class Synthesizer:
         model = self._fitted()
         if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 0:
             raise ParameterError(f"The 'n' parameter must be a non-negative integer; got {n!r}.")
+        if model.semantics:  # a unique ID format too small for n rows: refused before the long work
+            Semantics.from_dict(model.semantics).check_rows(int(n))
         rules = self._compiled_rules(model)
         fixed_values = _condition_values(model, conditions or {}, int(n))
         if fixed_values and rules.targets:
@@ -238,12 +280,22 @@ class Synthesizer:
                 bar(size)
             return part
 
-        with _progress(self.progress, int(n), "sample") as bar, ThreadPoolExecutor(_WORKERS) as pool:
-            parts = list(pool.map(chunk, range(len(starts))))  # numpy releases the GIL in its loops
+        sources = _sources(rules, model)
+        try:
+            with _progress(self.progress, int(n), "sample") as bar, ThreadPoolExecutor(_WORKERS) as pool:
+                parts = list(pool.map(chunk, range(len(starts))))  # numpy releases the GIL in its loops
+        except DSLSemanticError as exc:  # show the rules' lines (the model keeps their text)
+            raise semantic_error(exc.diagnostics, sources) from None
         out = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
-        if model.semantics:  # fresh personal values and ids for the whole table at once (unique across chunks)
-            out = fill(out, Semantics.from_dict(model.semantics), np.random.default_rng(streams[-1]))
-        return add_derived(out, rules.derives, model.settings.get("output_columns")) if rules.derives else out
+        semantics = Semantics.from_dict(model.semantics) if model.semantics else None
+        if semantics is not None:  # fresh personal values and ids for the whole table at once (unique across chunks)
+            out = fill(out, semantics, np.random.default_rng(streams[-1]))
+        if not rules.derives:
+            return out
+        # formulas read the typed values as written (a formatted input is read back through its format)
+        shown = {c: semantics.columns[c] for c in semantics.formatted} if semantics is not None else {}
+        shown |= derived_formats(rules.rules, rules.derives)
+        return add_derived(out, rules.derives, model.settings.get("output_columns"), formats=shown, sources=sources)
 
     def _compiled_rules(self, model: Model) -> Plan:
         """The model's derived formulas and enforced rules, compiled once from its rules source.
@@ -251,7 +303,8 @@ class Synthesizer:
         The rules of ``combine`` statements come from the tuples stored in the model (learned at fit).
         """
         if getattr(self, "_rules", None) is None:
-            plan = from_source(model.rules_source, {n: s.kind for n, s in model.schema.items()})
+            learned = [n for n, s in model.schema.items() if s.kind == "categorical" and s.categories is None]
+            plan = from_source(model.rules_source, {n: s.kind for n, s in model.schema.items()}, learned)
             self._rules, self._static = _stored_combinations(plan, model), {}
         return self._rules
 
@@ -277,8 +330,9 @@ class Synthesizer:
 def load_model(path: str | Path) -> Synthesizer:
     """Load a model file into a fitted :class:`Synthesizer` (nothing in the file is executed).
 
-    >>> synth = load_model("model.json")  # doctest: +SKIP
-    >>> synth.sample(10)                  # doctest: +SKIP
+    >>> model = load_model("model.json")  # doctest: +SKIP
+    >>> model.sample(10)                  # doctest: +SKIP
+    >>> model.parents("income"), model.ledger.to_frame()  # doctest: +SKIP
     """
     model = load_model_file(path)
     s = model.settings
@@ -295,6 +349,28 @@ def load_model(path: str | Path) -> Synthesizer:
     except ModelFormatError as exc:
         raise ModelFormatError(f"{path}: {exc}") from None
     return synth
+
+
+def _require_values(frame: pd.DataFrame, report: IngestReport, plan: Plan) -> None:
+    """A column whose every value falls outside its declared categories would be learned as always missing:
+    refused (a misspelt category, in a ``column`` statement or in a rule such as ``rule sex == "Mle"``)."""
+    from bayes_synth.dsl.printer import to_source
+
+    for name, count in report.out_of_domain.items():
+        if count and name in frame.columns and not frame[name].notna().any():
+            rules = [f"'{to_source(r)}'" for r in plan.folds.get(name, ())]
+            by = f" (set by {', '.join(rules)})" if rules else ""
+            raise IngestError(f"Column '{name}': all {count} of its values are outside its declared categories{by}, "
+                              "so the model could learn nothing but missing values for it. Check the spelling of "
+                              "the categories, or declare the column's categories as they are written in the data.")
+
+
+def _sources(plan: Plan, model: Model) -> dict[str, str]:
+    """File name -> text of the rules, for errors raised while sampling (the model keeps the text)."""
+    out = dict(plan.rules.sources) if plan.rules is not None else {}
+    if model.rules_source:
+        out.setdefault("<model rules>", model.rules_source)
+    return out
 
 
 def _with_combinations(plan: Plan, combinations: list[Combination], codecs) -> Plan:
@@ -366,6 +442,13 @@ def _condition_values(model: Model, conditions: Mapping[str, Any], n: int) -> di
         if (codes < 0).any() or (model.codecs[name].null_code is not None and
                                  np.any((codes == model.codecs[name].null_code) & series.notna().to_numpy())):
             raise SamplingError(f"Condition on '{name}' holds a value outside the column's domain.")
+        grid = getattr(model.codecs[name], "decimals", None)
+        if grid is not None:  # written with that many decimals: another value would be rounded after the rules
+            axis = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
+            axis = axis[np.isfinite(axis)]
+            if np.any(model.codecs[name].grid_value(model.codecs[name].grid_up(axis)) != axis):
+                raise SamplingError(f"Condition on '{name}' holds a value with more than {grid} decimal(s), the "
+                                    "decimals the column is written with; round the condition.")
         out[name] = series
     return out
 
@@ -429,6 +512,24 @@ def _check_conditions(rules: Plan, fixed: dict[str, pd.Series]) -> None:
                                     "no row can have these values. Change the conditions.")
 
 
+def _decimal_grids(semantics: Semantics) -> dict[str, int]:
+    """Column -> the decimals its values are written with (``decimals n``, or a number display format).
+
+    The output rounds such a column to its decimals; drawing it on that grid makes the rounding change
+    nothing, so the rules hold on the values written (docs/dsl.md).
+    """
+    from bayes_synth.semantic.formats import format_from_dict
+
+    out = {}
+    for name, t in semantics.columns.items():
+        shown = t.options.get("format") if not t.generated else None
+        if isinstance(shown, dict) and shown.get("family") == "number":
+            decimals = getattr(format_from_dict(shown["spec"]), "decimals", None)
+            if decimals is not None:
+                out[name] = int(decimals)
+    return out
+
+
 def _axes(schema: Schema) -> dict[str, Axis]:
     return {name: Axis(spec.kind) for name, spec in schema.items() if spec.is_numeric}
 
@@ -466,7 +567,7 @@ def _versions() -> dict[str, str]:
     import importlib.metadata as md
 
     out = {"bayes_synth": __version__}
-    for pkg in ("numpy", "pandas", "diffprivlib"):
+    for pkg in ("numpy", "pandas", "scipy", "pgmpy", "diffprivlib"):
         try:
             out[pkg] = md.version(pkg)
         except md.PackageNotFoundError:

@@ -12,11 +12,12 @@ from hypothesis.extra import numpy as hnp
 from bayes_synth import Synthesizer
 from bayes_synth.dsl import parse_constraints
 from bayes_synth.dsl.enforce import Axis, compile_rule
-from bayes_synth.encode import CategoricalCodec, NumericCodec
+from bayes_synth.encode import CategoricalCodec, NumericCodec, fine_edges
 from bayes_synth.enforcement import sample_with_rules
 from bayes_synth.errors import DSLSemanticError, SamplingError
-from bayes_synth.restrictions import draw_masked, group_rows
+from bayes_synth.restrictions import bin_mask, draw_masked, group_rows
 from bayes_synth.satisfiable import by_target, explorer, find_conflict
+from bayes_synth.schema import ColumnSpec
 
 
 @settings(max_examples=200, deadline=None)
@@ -342,3 +343,56 @@ def test_decode_within_stays_in_the_bin_and_the_bounds(data):
     assert np.all((v >= ranges[codes, 0]) & (v < ranges[codes, 1]))
     if integer:
         assert np.all(v == np.round(v))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data())
+def test_decimal_columns_are_drawn_on_their_grid_inside_the_bounds_and_the_bin(data):
+    """A float column with ``decimals d`` draws values k / 10**d only: per-row bounds off the grid are met
+    by the grid values inside them (the masks only allow bins holding one), and rounding the values to d
+    decimals, as the output does, changes nothing."""
+    from bayes_synth.encode import decimal_edges
+
+    decimals = data.draw(st.integers(0, 4), label="decimals")
+    scale = 10 ** decimals
+    first = data.draw(st.integers(-3 * scale, 3 * scale), label="first")
+    last = first + data.draw(st.sampled_from([0, 1, 7, 300, 5000]), label="span")
+    lo = (first - data.draw(st.sampled_from([0, 0.4]))) / scale
+    hi = (last + data.draw(st.sampled_from([0, 0.4]))) / scale
+    edges = decimal_edges("v", lo, hi, decimals)
+    cells = len(edges) - 1
+    cut = sorted(data.draw(st.sets(st.integers(1, cells - 1), max_size=3), label="cuts")) if cells > 1 else []
+    codec = NumericCodec("v", "float", edges, np.array([0, *cut]), np.full(cells, 1.0 / cells), nullable=False,
+                         decimals=decimals)
+    assert edges[0] == lo and edges[-1] == np.nextafter(hi, np.inf)
+    assert np.all(codec.grid_up(edges[:-1]) <= codec.grid_up(edges[1:]) - 1)  # every cell holds a grid value
+    rng = np.random.default_rng(data.draw(st.integers(0, 99)))
+    k = 60
+    row_lo = rng.uniform(lo - 1, hi + 1, k)
+    row_hi = row_lo + rng.choice([0.0, 0.01, 0.15, 1.0, 5.0], k)
+    mask = bin_mask(codec, row_lo, row_hi, np.ones(k, dtype=bool))
+    rows = np.flatnonzero(mask.any(axis=1))
+    codes = np.array([rng.choice(np.flatnonzero(mask[r])) for r in rows], dtype=np.int64)
+    ranges = np.array(codec.bin_ranges())
+    for v, c, low, high in ((codec.decode(codes, rng), codes, -np.inf, np.inf),
+                            (codec.decode_within(codes, row_lo[rows], row_hi[rows], rng), codes, row_lo[rows],
+                             row_hi[rows])):
+        v = v.to_numpy(dtype=float)
+        assert np.array_equal(v, np.round(v, decimals)) and np.array_equal(v, codec.grid_value(codec.grid_up(v)))
+        assert np.all((v >= low) & (v <= high)) and np.all((v >= lo) & (v <= hi))
+        assert np.all((v >= ranges[c, 0]) & (v < ranges[c, 1]))
+
+
+@pytest.mark.parametrize("kind, decimals", [("float", None), ("float", 2), ("integer", None)])
+def test_a_numeric_domain_of_one_value_decodes_to_that_value(kind, decimals):
+    """min == max: one cell holding just that value (a float one was [v, v + 1), outside the bounds)."""
+    from bayes_synth.encode import decimal_edges
+
+    edges = decimal_edges("v", 0.25, 0.25, 2) if decimals else fine_edges(ColumnSpec("v", kind), 3.0, 3.0)
+    codec = NumericCodec("v", kind, edges, np.array([0]), np.array([1.0]), nullable=False, decimals=decimals)
+    value = 0.25 if decimals else 3.0
+    assert edges[0] == value and edges[-1] <= (np.nextafter(value, np.inf) if kind == "float" else value + 1)
+    rng = np.random.default_rng(0)
+    codes = np.zeros(1000, dtype=np.int64)
+    assert (codec.decode(codes, rng) == value).all()
+    assert (codec.decode_within(codes, np.full(1000, -np.inf), np.full(1000, np.inf), rng) == value).all()

@@ -1,7 +1,8 @@
 """Property: for generated schemas, satisfiable rule sets and seeds, every sampled row obeys every rule.
 
-Hypothesis draws a small table (2-5 columns: categorical, boolean, integer, float, date; some nullable),
-a constraints file declaring every column, 1-4 rules from templates (one-column bounds, relations and
+Hypothesis draws a small table (2-5 columns: categorical, boolean, integer, float, date; some nullable;
+some floats written with ``decimals``, some declared or narrowed to a single value), a constraints file
+declaring every column, 1-4 rules from templates (one-column bounds and ``==`` on any kind, relations and
 sums between numeric columns, chains, conditional rules, null rules), sometimes a ``combine`` and a
 ``derive``, a budget and seeds. Each example fits a Synthesizer with those rules, samples, writes the
 rows with the package's own writer (as ``bayes-synth sample`` does), and checks the file on disk twice:
@@ -55,7 +56,8 @@ ALLOWED_REFUSALS = {"E0304", "E0301", "E0303", "E0305"}
 BASE = pd.Timestamp("2020-01-01")
 CATEGORIES = ["a", "b", "c", "d", "x y", "é", "10", "NA"]
 KINDS = ["categorical", "boolean", "integer", "float", "date"]
-DRAWN_KINDS = ["categorical", "integer", "float", "boolean", "date", "integer", "float", "categorical"]
+DRAWN_KINDS = ["categorical", "integer", "float", "boolean", "date", "integer", "float", "categorical", "float"]
+DECIMALS = [None, 0, 1, 0, None, 2]  # a float column's decimals (None: written as drawn)
 PREFIX = {"categorical": "cat", "boolean": "flag", "integer": "n", "float": "x", "date": "day"}
 NUMERIC = ("integer", "float", "date")
 
@@ -182,6 +184,7 @@ class Col:
     dom_lo: float | None = None
     dom_hi: float | None = None
     not_null_rule: bool = False
+    decimals: int | None = None  # float columns written with this many decimals (drawn on that grid)
 
     def __post_init__(self):
         self.dom_cats, self.dom_lo, self.dom_hi = self.cats, self.lo, self.hi
@@ -199,6 +202,11 @@ class Col:
 
     def term(self) -> Term:
         return Term(self.ref, lambda env: env[self.name])
+
+    @property
+    def step(self) -> float:
+        """The distance between two neighbouring values: 1 (integers, days), 10**-decimals, 0 (plain floats)."""
+        return 1 if self.kind != "float" else 10.0 ** -self.decimals if self.decimals is not None else 0
 
     def const(self, v: float) -> Term:
         """A constant of this column's kind (a day number for dates)."""
@@ -225,6 +233,8 @@ class Col:
                 (literal(num(self.lo, kind)), literal(num(self.hi, kind)))
             parts += [f"min {lo}", f"max {hi}"]
         parts.append("nullable" if self.nullable else "not null")
+        if self.decimals is not None:
+            parts.append(f"decimals {self.decimals}")
         return ", ".join(parts)
 
 
@@ -277,7 +287,11 @@ def _values(col: Col, rng: np.random.Generator, m: int, p_missing: float) -> np.
         out = np.array(col.dom_cats, dtype=object)[rng.choice(len(col.dom_cats), m, p=w)]
         missing = None
     elif col.kind == "float":
-        out = rng.uniform(col.dom_lo, col.dom_hi, m)
+        if col.decimals is not None and rng.random() < 0.25:  # sometimes already rounded in the data
+            out = np.round(rng.uniform(col.dom_lo, col.dom_hi, m), col.decimals)
+        else:  # unrounded: a rule may hold before rounding only (x < 3 holds for 2.7, not for round(2.7))
+            pad = col.step
+            out = rng.uniform(max(col.lo, col.dom_lo - pad), min(col.hi, col.dom_hi + pad), m)
         missing = np.nan
     else:
         lo, hi = math.ceil(col.dom_lo), math.floor(col.dom_hi)
@@ -309,16 +323,20 @@ def to_frame(env: dict, cols: list[Col]) -> pd.DataFrame:
     return pd.DataFrame(data)
 
 
-def _sub_interval(draw, col: Col, proper: bool = False) -> tuple[float, float]:
-    """lo <= a <= b <= hi inside the column's current domain (integers for integer and date columns);
-    ``proper``: a float domain narrowed to [a, hi], [lo, b] or [a, b] keeps more than one value."""
+def _sub_interval(draw, col: Col) -> tuple[float, float]:
+    """lo <= a <= b <= hi inside the column's current domain (integers for integer and date columns); a == b
+    is allowed (a domain of one value). For a float with decimals, [a, b] holds a value of its grid, and a
+    and b may lie between grid values (one more decimal: ``x <= 1.96`` with 1 decimal allows 1.9 and less)."""
     lo, hi = col.dom_lo, col.dom_hi
+    if col.kind == "float" and col.decimals is not None:
+        d, scale = col.decimals, 10 ** col.decimals
+        i, j = sorted(draw(st.lists(st.integers(math.ceil(round(lo * scale, 6)), math.floor(round(hi * scale, 6))),
+                                    min_size=2, max_size=2)))
+        off_i, off_j = (draw(st.sampled_from([0, 6, 0, 4, 9])) for _ in range(2))  # tenths of a grid step
+        return (max(col.lo, round((10 * i - off_i) / (10 * scale), d + 1)),
+                min(col.hi, round((10 * j + off_j) / (10 * scale), d + 1)))
     if col.kind == "float":
-        if proper:  # FLOAT_POINT_BUG: a float domain of one value is sampled in [v, v + 1)
-            a = draw(st.integers(0, 19))
-            b = draw(st.integers(a + 1, 20))
-        else:
-            a, b = sorted(draw(st.lists(st.integers(0, 20), min_size=2, max_size=2)))
+        a, b = sorted(draw(st.lists(st.integers(0, 20), min_size=2, max_size=2)))
         span = hi - lo
         return lo + span * a / 20, lo + span * b / 20
     a, b = sorted(draw(st.lists(st.integers(int(lo), int(hi)), min_size=2, max_size=2)))
@@ -327,12 +345,14 @@ def _sub_interval(draw, col: Col, proper: bool = False) -> tuple[float, float]:
 
 def _one_column_rule(draw, cols: list[Col]) -> Cond:
     """A rule on one column against constants, always inside the column's current domain."""
-    col = draw(st.sampled_from(cols))
+    # often a boolean or float: one value (flag == true, x == 0.5) and floats written rounded
+    special = [c for c in cols if c.kind in ("boolean", "float")]
+    col = draw(st.sampled_from(special if special and draw(st.booleans()) else cols))
     if draw(st.integers(0, 5)) == 0:
         col.not_null_rule = True
         return is_null(col.term(), negated=True)
     if col.kind in ("categorical", "boolean"):
-        forms = ["!=", "not in"] if col.kind == "boolean" else ["in", "==", "!=", "not in"]  # BOOLEAN_FOLD_BUG
+        forms = ["in", "==", "!=", "not in"]
         form = draw(st.sampled_from(forms))
         if form in ("!=", "not in") and len(col.dom_cats) < 2:
             if col.kind == "boolean":
@@ -349,26 +369,72 @@ def _one_column_rule(draw, cols: list[Col]) -> Cond:
             cond = compare([col.term(), const(v)], [form])
             col.dom_cats = [c for c in col.dom_cats if (c == v) == (form == "==")]
         return cond
-    a, b = _sub_interval(draw, col, proper=True)
-    form = draw(st.sampled_from(["between", ">=", "<=", ">", "<", "flipped"]))
-    step = 0 if col.kind == "float" else 1
+    a, b = _sub_interval(draw, col)  # a == b: the domain may shrink to one value
+    forms = ["between", ">=", "==", "<=", ">", "<", "flipped", "=="]
+    if col.decimals is not None:  # strict bounds on a decimal grid: the values next to them must not round onto them
+        forms = ["<", ">", *forms]
+    form = draw(st.sampled_from(forms))
+    if col.decimals is not None:
+        return _grid_rule(col, form, a, b)
+    step = col.step
     if form == "between":
         col.dom_lo, col.dom_hi = a, b
         return between(col.term(), col.const(a), col.const(b))
+    if form == "==":
+        col.dom_lo = col.dom_hi = a
+        return compare([col.term(), col.const(a)], ["=="])
     if form == ">=" or form == ">" and a >= col.dom_hi:
         col.dom_lo = a
         return compare([col.term(), col.const(a)], [">="])
-    if form == ">":
-        col.dom_lo = a + step if step else a + (min(b, col.dom_hi) - a) / 100
+    if form == ">":  # a plain float keeps a sliver above a (a strict bound has no next value to name)
+        col.dom_lo = a + step if step else a + ((b if b > a else col.dom_hi) - a) / 100
         return compare([col.term(), col.const(a)], [">"])
     if form == "<=" or form == "<" and b <= col.dom_lo:
         col.dom_hi = b
         return compare([col.term(), col.const(b)], ["<="])
     if form == "<":
-        col.dom_hi = b - step if step else b - (b - max(a, col.dom_lo)) / 100
+        col.dom_hi = b - step if step else b - (b - (a if a < b else col.dom_lo)) / 100
         return compare([col.term(), col.const(b)], ["<"])
     col.dom_lo = a  # "a <= x": the constant on the left
     return compare([col.const(a), col.term()], ["<="])
+
+
+def _snap(col: Col, v: float, up: bool, strict: bool = False) -> float:
+    """The grid value of a float column with decimals nearest ``v`` at or above it (``up``) or at or below
+    it; strictly above or below with ``strict``."""
+    scale = 10 ** col.decimals
+    x = round(v * scale, 6)  # constants have one decimal more than the grid
+    if up:
+        k = math.floor(x) + 1 if strict else math.ceil(x)
+    else:
+        k = math.ceil(x) - 1 if strict else math.floor(x)
+    return round(k / scale, col.decimals)
+
+
+def _grid_rule(col: Col, form: str, a: float, b: float) -> Cond:
+    """A one-column rule on a float with decimals, ``a`` and ``b`` from :func:`_sub_interval`; the domain
+    kept is the grid values the rule allows (``x < 2.0`` keeps 1.9 and less: 1.96 would be written 2.0)."""
+    first, last = _snap(col, a, up=True), _snap(col, b, up=False)  # first <= last: [a, b] holds a grid value
+    if form == "between":
+        col.dom_lo, col.dom_hi = first, last
+        return between(col.term(), col.const(a), col.const(b))
+    if form == "==":
+        col.dom_lo = col.dom_hi = first
+        return compare([col.term(), col.const(first)], ["=="])
+    if form == ">" and _snap(col, a, up=True, strict=True) <= col.dom_hi:
+        col.dom_lo = _snap(col, a, up=True, strict=True)
+        return compare([col.term(), col.const(a)], [">"])
+    if form == "<" and _snap(col, b, up=False, strict=True) >= col.dom_lo:
+        col.dom_hi = _snap(col, b, up=False, strict=True)
+        return compare([col.term(), col.const(b)], ["<"])
+    if form in (">=", ">"):
+        col.dom_lo = first
+        return compare([col.term(), col.const(a)], [">="])
+    if form == "flipped":
+        col.dom_lo = first
+        return compare([col.const(a), col.term()], ["<="])
+    col.dom_hi = last
+    return compare([col.term(), col.const(b)], ["<="])
 
 
 def _family(col: Col) -> str:
@@ -407,7 +473,8 @@ def _relation_rule(draw, cols: list[Col], pos: dict) -> Cond | None:
     pairs = _pairs(cols, pos)
     if not pairs:
         return None
-    t, u = draw(st.sampled_from(pairs))
+    shown = [(t, u) for t, u in pairs if t.decimals is not None or u.decimals is not None]  # rounded on output
+    t, u = draw(st.sampled_from(shown if shown and draw(st.booleans()) else pairs))
     op = draw(st.sampled_from(["<=", "<", ">=", ">"]))
     opposite = {"<=": ">=", "<": ">=", ">=": "<=", ">": "<="}
     forms = ["shift", "shift"]
@@ -575,9 +642,13 @@ def cases(draw) -> Case:
         elif kind == "integer":
             lo = draw(st.integers(-20, 20))
             col = Col(name, kind, nullable, lo=lo, hi=lo + draw(st.integers(1, 6 if want_combine and i < 2 else 30)))
-        elif kind == "float":
+        elif kind == "float":  # some shown with decimals (drawn on that grid, bounds on it), some of one value
             lo = draw(st.integers(-50, 50)) / 10
-            col = Col(name, kind, nullable, lo=lo, hi=round(lo + draw(st.integers(1, 200)) / 10, 1))
+            width = 0 if draw(st.integers(0, 5)) == 5 else draw(st.integers(1, 200))
+            decimals = draw(st.sampled_from(DECIMALS))
+            if decimals == 0:  # coarse: whole numbers, so rounding after drawing would often break a relation
+                lo, width = float(round(lo)), 10 * round(width / 10)
+            col = Col(name, kind, nullable, lo=lo, hi=round(lo + width / 10, 1), decimals=decimals)
         else:
             lo = draw(st.integers(0, 365))
             col = Col(name, kind, nullable, lo=lo, hi=lo + draw(st.integers(1, 400)))
@@ -623,6 +694,8 @@ def cases(draw) -> Case:
         value = derive.value(env)
         data[derive.name] = BASE + pd.to_timedelta(value, unit="D") if derive.kind == "date" else value
     event(f"rules: {len(rules)}, derive: {derive is not None}, epsilon: {epsilon}")
+    event(f"floats: {[c.decimals for c in cols if c.kind == 'float']}, of one value: "
+          f"{any(c.kind == 'float' and c.dom_lo == c.dom_hi for c in cols)}")
     return Case(cols, rules, derive, combine, data, epsilon, draw(st.integers(0, 10_000)),
                 draw(st.integers(50, 300)), draw(st.integers(0, 2**31 - 1)),
                 draw(st.sampled_from(["text", "path", "str"])), draw(st.booleans()), templates)
@@ -700,8 +773,11 @@ def oracle_failures(case: Case, env: dict, combination=None) -> list[str]:
             outside = int(((known < c.lo) | (known > c.hi)).sum())
             if c.kind in ("integer", "date"):
                 outside += int((known != np.round(known)).sum())
+            if c.decimals is not None:
+                outside += int((known != np.round(known, c.decimals)).sum())
             if outside:
-                problems.append(f"{c.name}: {outside} value(s) outside [{c.lo}, {c.hi}] or not whole")
+                problems.append(f"{c.name}: {outside} value(s) outside [{c.lo}, {c.hi}] or not whole or not on "
+                                "the decimal grid")
     if case.derive is not None:
         want, got = case.derive.value(env), env[case.derive.name]
         miss_w, miss_g = _missing(want), _missing(got)

@@ -17,6 +17,7 @@ Expressions: :class:`Name`, :class:`Literal`, :class:`Neg`, :class:`BinOp`, :cla
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
@@ -156,6 +157,22 @@ class IfElse:
 
 
 Expr: TypeAlias = Name | Literal | Neg | BinOp | Compare | BoolOp | Not | IsNull | InList | Between | Call | IfElse
+
+
+def walk(node: Any) -> Iterator[Any]:
+    """Every node of an expression (or a tuple of them), depth first, the node itself first; spans are skipped.
+
+    >>> [type(n).__name__ for n in walk(Compare((Name("a"), Literal(1)), ("<",)))]
+    ['Compare', 'Name', 'Literal']
+    """
+    if isinstance(node, tuple):
+        for item in node:
+            yield from walk(item)
+    elif hasattr(node, "__dataclass_fields__") and not isinstance(node, Span):
+        yield node
+        for name in node.__dataclass_fields__:
+            if name not in ("span", "func_span"):
+                yield from walk(getattr(node, name))
 
 
 # ------------------------------------------------------------------------------------- statements

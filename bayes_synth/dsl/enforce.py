@@ -106,22 +106,7 @@ class Axis:
 
 def names_in(expr) -> list[str]:
     """Column names an expression reads, in order of first appearance."""
-    found: list[str] = []
-
-    def walk(node):
-        if isinstance(node, ast.Name):
-            if node.name not in found:
-                found.append(node.name)
-        elif isinstance(node, tuple):
-            for item in node:
-                walk(item)
-        elif hasattr(node, "__dataclass_fields__"):
-            for name in node.__dataclass_fields__:
-                if name not in ("span", "func_span"):
-                    walk(getattr(node, name))
-
-    walk(expr)
-    return found
+    return list(dict.fromkeys(node.name for node in ast.walk(expr) if isinstance(node, ast.Name)))
 
 
 def compile_rule(rule: ast.Rule, kinds: Mapping[str, str]) -> TargetRule | None:

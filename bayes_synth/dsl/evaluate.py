@@ -27,7 +27,7 @@ from bayes_synth.dsl.declcheck import KINDS
 from bayes_synth.dsl.diagnostics import semantic_error
 from bayes_synth.dsl.operations import compare
 from bayes_synth.dsl.printer import to_source
-from bayes_synth.dsl.report import CheckReport, ColumnProblem, RuleResult
+from bayes_synth.dsl.report import SHOWN_ROWS, CheckReport, ColumnProblem, RuleResult
 from bayes_synth.dsl.ruleset import RuleSet
 from bayes_synth.dsl.semantic import check
 from bayes_synth.dsl.values import Val, days, to_series, type_error
@@ -68,15 +68,19 @@ def rule_holds(rule: ast.Rule | Any, frame: pd.DataFrame, walker: Walker | None 
     return ~value.known_false
 
 
-def check_table(ruleset: RuleSet, frame: pd.DataFrame, *, unparseable: Mapping[str, int] | None = None
-                ) -> CheckReport:
+def check_table(ruleset: RuleSet, frame: pd.DataFrame, *, unparseable: Mapping[str, Any] | None = None,
+                malformed: Mapping[str, np.ndarray] | None = None) -> CheckReport:
     """Count, per rule and per column declaration, the rows of ``frame`` that break it.
 
     Checks every ``rule``; for each ``column`` statement the declared categories, min/max, ``not null``
     and ``unique``; and every ``derive`` whose column is in the table (floats within a relative
-    1e-9, ``round(...)`` formulas exactly). Derived columns missing from the table are computed first
-    so that rules may use them. ``unparseable`` (column -> count, e.g. from ``prepare``'s report) adds
-    cells that could not be read as their declared kind. Raises
+    1e-9, ``round(...)`` formulas exactly, a float declared with ``decimals n`` against the formula
+    rounded to n digits). Derived columns missing from the table are computed first
+    so that rules may use them. ``unparseable`` (column -> count, e.g. from ``prepare``'s report, or a
+    boolean mask of the rows) adds cells that could not be read as their declared kind; ``malformed``
+    (column -> boolean mask, from :func:`bayes_synth.semantic.validate.malformed_rows`) adds a ``format``
+    check per column declared ``as TYPE`` or with a ``format``: present values not of the type. Rows in
+    either mask were present in the table, so ``not null`` does not count them again. Raises
     :class:`~bayes_synth.errors.DSLSemanticError` for a declared column the table lacks or a type error.
 
     >>> from bayes_synth.dsl import parse_constraints
@@ -90,12 +94,31 @@ def check_table(ruleset: RuleSet, frame: pd.DataFrame, *, unparseable: Mapping[s
         walker = Walker(work)
         rules = tuple(RuleResult(i, to_source(rule), rule.span, int(np.count_nonzero(~rule_holds(rule, work, walker))))
                       for i, rule in enumerate(ruleset.rules))
-        problems += _declared(ruleset, walker)
+        present: dict[str, np.ndarray] = {}  # filled but unreadable: not "missing" for 'not null'
+        for source in (unparseable or {}, malformed or {}):
+            for name, cells in source.items():
+                if not np.isscalar(cells):
+                    present[name] = present.get(name, False) | np.asarray(cells, dtype=bool)
+        problems += _declared(ruleset, walker, present)
     except DSLSemanticError as exc:
         raise semantic_error(exc.diagnostics, ruleset.sources) from None
     spans = {c.name: c.span for c in ruleset.columns}
-    problems += [ColumnProblem(name, "kind", int(n), spans.get(name)) for name, n in (unparseable or {}).items() if n]
+    for name, n in (unparseable or {}).items():
+        count, rows = _counted(n)
+        if count:
+            problems.append(ColumnProblem(name, "kind", count, spans.get(name), rows))
+    for name, mask in (malformed or {}).items():
+        count, rows = _counted(mask)
+        problems.append(ColumnProblem(name, "format", count, spans.get(name), rows))
     return CheckReport(len(frame), rules, tuple(problems))
+
+
+def _counted(cells: Any) -> tuple[int, tuple[int, ...]]:
+    """A count, or a boolean mask's count and its first failing rows (1-based)."""
+    if np.isscalar(cells):
+        return int(cells), ()
+    rows = np.flatnonzero(np.asarray(cells, dtype=bool))
+    return len(rows), tuple(int(r) + 1 for r in rows[:SHOWN_ROWS])
 
 
 def _derived(ruleset: RuleSet, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[ColumnProblem]]:
@@ -104,11 +127,18 @@ def _derived(ruleset: RuleSet, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[
     work = frame.copy(deep=False)
     walker = Walker(work)
     problems = []
+    decimals = {}
+    for column in ruleset.columns:  # a derived float declared with 'decimals n' is written rounded
+        if column.kind == "float" and column.option("decimals") is not None:
+            decimals.setdefault(column.name, column.option("decimals"))
     for name in check(ruleset).derive_order:  # without a table only the order matters here
         derive = formulas[name]
-        value = walker.visit(derive.expr)
+        expr = derive.expr
+        if name in decimals:
+            expr = ast.Call("round", (expr, ast.Literal(int(decimals[name]))), span=derive.expr.span)
+        value = walker.visit(expr)
         if name in frame.columns:
-            exact = isinstance(derive.expr, ast.Call) and derive.expr.func == "round"
+            exact = isinstance(expr, ast.Call) and expr.func == "round"
             count = differs(value, walker.visit(ast.Name(name)), exact=exact)
             problems.append(ColumnProblem(name, "derived", count, derive.span))
         else:
@@ -129,8 +159,9 @@ def differs(formula: Val, table: Val, *, exact: bool = False) -> int:
     return int(np.count_nonzero((formula.null != table.null) | (both & unequal)))
 
 
-def _declared(ruleset: RuleSet, walker: Walker) -> list[ColumnProblem]:
-    """The checks of each ``column`` statement (the first one of each name)."""
+def _declared(ruleset: RuleSet, walker: Walker, present: Mapping[str, np.ndarray] = {}) -> list[ColumnProblem]:
+    """The checks of each ``column`` statement (the first one of each name); ``present`` marks cells that were
+    filled but unreadable (reported by another check, so not as missing)."""
     problems: list[ColumnProblem] = []
     seen: set[str] = set()
     for column in ruleset.columns:
@@ -141,8 +172,10 @@ def _declared(ruleset: RuleSet, walker: Walker) -> list[ColumnProblem]:
             raise type_error(f"column '{column.name}' is declared but the table has no such column", "E0201",
                              column.name_span)
         for check_name, expr in _column_conditions(column):
-            failing = int(np.count_nonzero(~rule_holds(expr, walker.frame, walker)))
-            problems.append(ColumnProblem(column.name, check_name, failing, column.span))
+            broken = ~rule_holds(expr, walker.frame, walker)
+            if check_name == "not null" and column.name in present:
+                broken &= ~present[column.name]
+            problems.append(ColumnProblem(column.name, check_name, int(np.count_nonzero(broken)), column.span))
         if column.unique:
             values = walker.frame[column.name]
             repeats = int(values[values.notna()].duplicated().sum())

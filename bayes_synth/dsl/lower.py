@@ -2,7 +2,9 @@
 
 - ``column`` declarations become the schema's declared (public) facts;
 - a ``rule`` about one column against constants (``age >= 18``, ``age between 18 and 65``,
-  ``x is not null``, ``x in [...]``) narrows that column's domain, so no other value can be drawn;
+  ``x is not null``, ``x in [...]``) narrows that column's domain, so no other value can be drawn
+  (except ``x == "v"`` / ``x in [...]`` on a categorical column whose categories are learned from the
+  data: that rule is enforced while sampling, so its values can be checked against the learned ones);
 - ``derive`` formulas are computed from the sampled columns, inputs first;
 - ``rule``s between columns become :class:`~bayes_synth.dsl.enforce.TargetRule` objects the sampler
   applies while drawing (their inputs are drawn first);
@@ -15,7 +17,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -38,11 +40,15 @@ class Lowered:
     privacy: dict[str, Any] = field(default_factory=dict)
     targets: list[TargetRule] = field(default_factory=list)  # rules the sampler enforces while drawing
     combines: list[CombineGroup] = field(default_factory=list)  # fixed combinations, tuples learned at fit
+    folds: dict[str, list[Rule]] = field(default_factory=dict)  # column -> the rules that narrowed its domain
 
 
 def lower(ruleset: RuleSet, schema: Mapping[str, dict[str, Any]], derive_order: list[str],
-          kinds: Mapping[str, str]) -> Lowered:
+          kinds: Mapping[str, str], learned: Collection[str] = ()) -> Lowered:
     """Fold unary rules into ``schema`` (declared facts from ``column`` statements) and collect derives.
+
+    ``learned``: categorical columns whose categories are learned from the data; a rule limiting one
+    of them to listed values is not folded into declared categories but enforced while sampling.
 
     Raises :class:`~bayes_synth.errors.DSLSemanticError` listing every statement that cannot be enforced
     (E0301), every unusable ``combine`` (E0305) and every ordering cycle (E0303).
@@ -62,13 +68,15 @@ def lower(ruleset: RuleSet, schema: Mapping[str, dict[str, Any]], derive_order: 
         if group is not None:
             combines.append(group)
     problems.extend(_shared_integer_members(combines, kinds))
-    options = []
+    options, folds = [], {}
     formulas = expand_derives({d.name: d.expr for d in ruleset.derives}, derive_order)
     for rule in ruleset.rules:
-        compiled, facts, found = _lower_rule(rule, formulas, kinds)
+        compiled, facts, found = _lower_rule(rule, formulas, kinds, learned)
         options.extend(compiled)
         problems.extend(found)
         for column, fact in facts:
+            if rule not in folds.setdefault(column, []):
+                folds[column].append(rule)
             problems.extend(_merge(out.setdefault(column, {"kind": kinds.get(column, "categorical")}), fact, rule))
     fixed = [o for g in combines for o in g.orderings()]
     targets = choose_targets(options, fixed)
@@ -77,10 +85,10 @@ def lower(ruleset: RuleSet, schema: Mapping[str, dict[str, Any]], derive_order: 
         raise semantic_error(problems, ruleset.sources)
     derives = {d.name: d.expr for d in ruleset.derives}
     return Lowered(out, {name: derives[name] for name in derive_order if name in derives},
-                   dict(ruleset.privacy), targets, combines)
+                   dict(ruleset.privacy), targets, combines, folds)
 
 
-def _lower_rule(rule: Rule, formulas: Mapping[str, Any], kinds: Mapping[str, str]):
+def _lower_rule(rule: Rule, formulas: Mapping[str, Any], kinds: Mapping[str, str], learned: Collection[str] = ()):
     """(compiled rules for the sampler, one-column facts, problems) for one ``rule`` statement.
 
     Derived columns are replaced by their formulas first, so a rule on ``total = price * qty``
@@ -91,7 +99,7 @@ def _lower_rule(rule: Rule, formulas: Mapping[str, Any], kinds: Mapping[str, str
     compiled, facts = [], []
     for part in split_rule(actual):
         folded = _fold(part, kinds)
-        if folded is not None:
+        if folded is not None and not (folded[0] in learned and "categories" in folded[1]):
             facts.append(folded)
             continue
         options = target_options(part, kinds)
@@ -332,7 +340,18 @@ def _comparisons(node: Any) -> list[Any]:
 
 
 def _fold(rule: Rule, kinds: Mapping[str, str]) -> tuple[str, dict[str, Any]] | None:
-    """A rule on one column against constants, as facts about that column (or None)."""
+    """A rule on one column against constants, as facts about that column (or None).
+
+    A boolean column's domain is always [false, true] (it has no declared categories): ``flag == true``
+    and ``flag in [true]`` are left to the sampler, which restricts the column as for ``rule flag``.
+    """
+    folded = _folded(rule, kinds)
+    if folded is not None and "categories" in folded[1] and kinds.get(folded[0]) == "boolean":
+        return None
+    return folded
+
+
+def _folded(rule: Rule, kinds: Mapping[str, str]) -> tuple[str, dict[str, Any]] | None:
     e = rule.expr
     if isinstance(e, IsNull) and isinstance(e.operand, Name) and e.negated:
         return e.operand.name, {"nullable": False}

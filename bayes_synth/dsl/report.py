@@ -23,7 +23,10 @@ CHECKS = {
     "unique": "row(s) repeating an earlier value of a 'unique' column",
     "derived": "row(s) whose value differs from the formula",
     "kind": "cell(s) that could not be read as the declared kind",
+    "format": "value(s) not of the declared type or format",
 }
+#: row numbers (1 = the first row after the header) shown per failing column check
+SHOWN_ROWS = 5
 
 
 def _where(span: Span | None) -> str:
@@ -63,15 +66,21 @@ class ColumnProblem:
     check: str
     count: int
     span: Span | None = None
+    rows: tuple[int, ...] = ()
 
     def line(self) -> str:
-        """``file:line: column 'x': N value(s) ...``."""
+        """``file:line: column 'x': N value(s) ... (rows 3, 17)``; rows, when known, are 1-based data rows."""
         what = "derived column" if self.check == "derived" else "column"
-        return f"{_where(self.span)}{what} '{self.column}': {self.count} {CHECKS[self.check]}"
+        shown = ""
+        if self.rows:
+            more = ", ..." if self.count > len(self.rows) else ""
+            shown = f" (row{'s' * (self.count > 1)} {', '.join(map(str, self.rows))}{more})"
+        return f"{_where(self.span)}{what} '{self.column}': {self.count} {CHECKS[self.check]}{shown}"
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain-dict form (JSON ready)."""
-        return {"column": self.column, "check": self.check, "location": _place(self.span), "count": self.count}
+        """Plain-dict form (JSON ready); ``rows`` lists the first failing rows (1-based), when known."""
+        out = {"column": self.column, "check": self.check, "location": _place(self.span), "count": self.count}
+        return {**out, "rows": list(self.rows)} if self.rows else out
 
 
 @dataclass(frozen=True)
@@ -101,11 +110,24 @@ class CheckReport:
         return out + [c.line() for c in self.columns if c.count]
 
     def summary(self) -> str:
-        """One closing line: all good, or how many checks fail."""
-        checks = f"{len(self.rules)} rule(s) and {len(self.columns)} column check(s)"
+        """One closing line: all good, or how many of the rules and how many of the column checks fail.
+
+        >>> CheckReport(4, (RuleResult(0, "rule a <= b", None, 0),), (ColumnProblem("a", "min", 2),)).summary()
+        'FAILED: 1 of 1 column check(s) fail on 4 rows; all 1 rule(s) hold.'
+        """
+        rules, columns = len(self.rules), len(self.columns)
         if self.ok:
-            return f"OK: {checks} hold on all {self.rows} rows."
-        return f"FAILED: {self.failures} of {checks} fail on {self.rows} rows."
+            return f"OK: {rules} rule(s) and {columns} column check(s) hold on all {self.rows} rows."
+        bad_rules = sum(r.violations > 0 for r in self.rules)
+        bad_columns = sum(c.count > 0 for c in self.columns)
+        if bad_rules and bad_columns:
+            return (f"FAILED: {bad_rules} of {rules} rule(s) and {bad_columns} of {columns} column check(s) fail "
+                    f"on {self.rows} rows.")
+        if bad_rules:
+            return f"FAILED: {bad_rules} of {rules} rule(s) fail on {self.rows} rows; all {columns} column " \
+                   "check(s) pass."
+        return f"FAILED: {bad_columns} of {columns} column check(s) fail on {self.rows} rows; all {rules} rule(s) " \
+               "hold."
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-dict form (JSON ready): ``ok``, ``rows``, ``rules`` and ``columns``."""

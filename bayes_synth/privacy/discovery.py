@@ -20,7 +20,7 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
-from bayes_synth.encode import CategoricalCodec, Codec, NumericCodec, coarse_groups, fine_edges
+from bayes_synth.encode import CategoricalCodec, Codec, NumericCodec, coarse_groups, fine_edges, grid_usable
 from bayes_synth.errors import PrivacyError
 from bayes_synth.ingest import column_axis
 from bayes_synth.postprocess import norm_sub
@@ -46,8 +46,12 @@ def noisy_row_count(n_rows: int, plan: BudgetPlan, ledger: Ledger, noise_state) 
 
 
 def build_codec(spec: ColumnSpec, values: pd.Series, plan: BudgetPlan, ledger: Ledger,
-                noise_state, n_bins: int, n_hat: int | None = None) -> Codec:
-    """The codec of one column, charging the ledger for whatever had to be learned."""
+                noise_state, n_bins: int, n_hat: int | None = None, decimals: int | None = None) -> Codec:
+    """The codec of one column, charging the ledger for whatever had to be learned.
+
+    ``decimals``: a float column shown with that many decimals is drawn on that decimal grid (public:
+    declared, or a display format treated as public metadata; see :mod:`bayes_synth.encode`).
+    """
     if spec.kind == "boolean":
         return CategoricalCodec(spec.name, "boolean", [False, True], spec.nullable)
     if spec.kind == "categorical":
@@ -58,10 +62,11 @@ def build_codec(spec: ColumnSpec, values: pd.Series, plan: BudgetPlan, ledger: L
     lo, hi = spec.bounds_as_numbers()
     if not (math.isfinite(lo) and math.isfinite(hi)):
         lo, hi = estimate_bounds(spec, axis, plan, ledger, noise_state, lo, hi)
-    edges = fine_edges(spec, lo, hi)
+    grid = decimals if spec.kind == "float" and grid_usable(lo, hi, decimals) else None
+    edges = fine_edges(spec, lo, hi, grid)
     weights = _fine_histogram(spec, axis, edges, plan, ledger, noise_state, n_hat)
     bins = spec.bins or n_bins
-    return NumericCodec(spec.name, spec.kind, edges, coarse_groups(weights, bins), weights, spec.nullable)
+    return NumericCodec(spec.name, spec.kind, edges, coarse_groups(weights, bins), weights, spec.nullable, grid)
 
 
 def _fine_histogram(spec, axis, edges, plan, ledger, noise_state, n_hat: int | None) -> np.ndarray:
@@ -69,8 +74,13 @@ def _fine_histogram(spec, axis, edges, plan, ledger, noise_state, n_hat: int | N
     cells = np.clip(np.searchsorted(edges, np.clip(axis[finite], edges[0], edges[-1]), side="right") - 1,
                     0, len(edges) - 2)
     source = CountSource(cells[:, None], [len(edges) - 1], [spec.name])
+    note = "fine-grid histogram for bins and decoding"
+    declared = [k for k in ("min", "max") if k in spec.declared]
+    if declared:  # the same words whatever the data holds: no count of clipped values enters the model
+        note += (f"; outliers beyond the declared {' and '.join(declared)} are clipped to "
+                 f"{'them' if len(declared) == 2 else 'it'} before training (public bounds: no budget)")
     noisy = PrivateQueries(source, ledger, noise_state).noisy_counts(
-        [0], plan.histogram, query_kind="histogram", note="fine-grid histogram for bins and decoding")
+        [0], plan.histogram, query_kind="histogram", note=note)
     # rows with a value: all of them (noisy row count) unless the column can be missing
     own = max(float(noisy.sum()), 1.0)  # unbiased: the noise has mean zero
     target = own if n_hat is None else n_hat if not spec.nullable else min(own, n_hat)
