@@ -441,3 +441,35 @@ def test_s7_unseeded_fit_uses_os_entropy(fit_declared):
     assert isinstance(check_random_state(None, True), secrets.SystemRandom)
     assert rec.dpl_instances
     assert all(isinstance(m._rng, secrets.SystemRandom) for m in rec.dpl_instances)
+
+
+# ------------------------------------------------------------------ outlier and rare-value notes
+def test_ledger_notes_say_outliers_are_clipped_and_rare_values_merged(fit_discovery, fit_declared, schema):
+    """docs/privacy.md, `bounds` and `categories`: the ledger says what happens to outliers and rare values.
+
+    Estimated bounds: the `bounds` entry's note; declared bounds: the `histogram` entry's note (a public
+    fact, no budget). The notes are fixed text, the same whatever the data holds (no count of clipped
+    values enters the model).
+    """
+    synth, _ = fit_discovery
+    entries = synth.ledger_.entries
+    bounds = [e for e in entries if e.query_kind == "bounds"]
+    assert {e.columns[0] for e in bounds} == set(UNDECLARED_BOUNDS)
+    for e in bounds:
+        assert "outliers" in e.note and "clipped" in e.note, e
+    categories = [e for e in entries if e.query_kind == "categories"]
+    assert {e.columns[0] for e in categories} == set(UNDECLARED_CATEGORIES)
+    for e in categories:
+        assert "rarer values are merged" in e.note, e
+
+    declared_synth, _ = fit_declared
+    histograms = {e.columns[0]: e.note for e in declared_synth.ledger_.entries if e.query_kind == "histogram"}
+    bounded = [c for c, s in schema.items() if "min" in s and "max" in s and c in histograms]
+    assert bounded
+    for column in bounded:
+        assert "outliers beyond the declared min and max are clipped to them" in histograms[column], column
+        assert not any(ch.isdigit() for ch in histograms[column]), "no data-derived count in the note"
+    # partly declared: the note names the declared bound only (age's max is estimated in the variant)
+    notes = {e.columns[0]: e.note for e in entries if e.query_kind == "histogram"}
+    assert "declared min are clipped to it" in notes["age"]
+    assert "declared" not in notes["capital-loss"]  # nothing declared: the bounds entry says it

@@ -8,7 +8,11 @@ similarity, utility and privacy numbers all agree on what a value is:
   cell becomes when a frame is turned into text).
 * **Numbers are recognised in text**: a column whose non-missing cells all parse as finite numbers
   (in every frame compared) is *numeric-looking*, so ``"39"``, ``39`` and ``39.0`` are the same value.
-  Date-time columns are numeric-looking too (nanoseconds since the epoch).
+  Date-time columns are numeric-looking too (nanoseconds since the epoch), and so are **dates written
+  as text** (as a CSV gives them): a column whose non-missing cells are, in every frame compared, ISO
+  dates or date-times (``2024-01-31``, ``2024-01-31 13:45:00``, ``2024-01-31T13:45Z``; see
+  :data:`DATE_TEXT`) or date-time values is read as dates in every frame, by that one rule, and its bins
+  and categories are labelled as dates.
 * **Numeric or categorical**: a numeric-looking column with more than :data:`MAX_CATEGORIES` (20)
   distinct values in the REAL frame is numeric; every other column is categorical. Pass
   ``numeric=[...]`` to any metric to decide yourself (columns listed are coerced to numbers, text that
@@ -23,8 +27,9 @@ similarity, utility and privacy numbers all agree on what a value is:
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -46,6 +51,9 @@ MISSING_MARKERS: tuple[str, ...] = ("", "?", "nan", "NaN", "<NA>", "None")
 MAX_CATEGORIES = 20
 #: The label of the missing code in :func:`discretise` and of missing cells in :func:`coerce`.
 MISSING_LABEL = "<missing>"
+#: Text read as a date: an ISO 8601 date, optionally with a time (``T`` or a blank between) and a zone
+#: (``Z`` or an offset); without a zone it is taken as UTC.
+DATE_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)?(?:Z|[+-]\d{2}:?\d{2})?")
 
 
 @dataclass
@@ -60,6 +68,7 @@ class Prepared:
     numeric: list[str]
     categories: dict[str, list[str]]
     values: list[dict[str, np.ndarray]]
+    dates: dict[str, str] = field(default_factory=dict)  # date columns (ns since the epoch) -> strftime format
 
     @property
     def n_rows(self) -> list[int]:
@@ -87,10 +96,12 @@ class _Parsed:
     text: np.ndarray  # object array: stripped text of each unique
     missing: np.ndarray  # bool per unique: a missing marker
     number: np.ndarray  # float per unique: parsed number (NaN when it does not parse)
+    is_date: bool = False  # a date-time column: ``number`` holds nanoseconds since the epoch
 
 
 def _parse(series: pd.Series) -> _Parsed:
-    if pd.api.types.is_datetime64_any_dtype(series.dtype):
+    is_date = pd.api.types.is_datetime64_any_dtype(series.dtype)
+    if is_date:
         ns = series.to_numpy(dtype="datetime64[ns]").astype("int64").astype(float)
         ns[series.isna().to_numpy()] = np.nan
         series = pd.Series(ns)
@@ -103,7 +114,40 @@ def _parse(series: pd.Series) -> _Parsed:
     else:
         number = pd.to_numeric(pd.Series(text, dtype=object), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     number = np.where(np.isfinite(number) & ~missing, number, np.nan)
-    return _Parsed(np.asarray(codes, dtype=np.int64), text, missing, number)
+    return _Parsed(np.asarray(codes, dtype=np.int64), text, missing, number, is_date)
+
+
+def _as_dates(parsed: list[_Parsed]) -> list[_Parsed] | None:
+    """The column read as dates in every frame (ns since the epoch), or None when it is not date-like:
+    some frame has a non-missing value that is neither a date-time nor text matching :data:`DATE_TEXT`,
+    or no frame has a date at all."""
+    out = []
+    for p in parsed:
+        if p.is_date:
+            out.append(p)
+            continue
+        shown = ~p.missing
+        if not all(DATE_TEXT.fullmatch(t) for t in p.text[shown]):
+            return None
+        dates = pd.to_datetime(pd.Series(p.text[shown], dtype=object), format="ISO8601", utc=True, errors="coerce")
+        if dates.isna().any():  # matches the pattern but is no date (2024-02-31)
+            return None
+        number = np.full(len(p.text), np.nan)
+        number[shown] = dates.dt.tz_localize(None).to_numpy(dtype="datetime64[ns]").astype("int64").astype(float)
+        out.append(_Parsed(p.codes, p.text, p.missing, number, True))
+    if not any(np.isfinite(p.number).any() for p in out):
+        return None
+    return out
+
+
+def _date_format(parsed: list[_Parsed]) -> str:
+    """``%Y-%m-%d`` when every value is at midnight, else with the time of day."""
+    ns = np.concatenate([p.number[np.isfinite(p.number)] for p in parsed])
+    return "%Y-%m-%d" if np.all(ns % (86_400 * 10**9) == 0) else "%Y-%m-%d %H:%M:%S"
+
+
+def _format_date(ns: float, fmt: str) -> str:
+    return pd.Timestamp(int(ns)).strftime(fmt)
 
 
 def _check_frames(frames: Sequence[pd.DataFrame]) -> list[str]:
@@ -135,8 +179,14 @@ def prepare(frames: Sequence[pd.DataFrame], numeric: Sequence[str] | None = None
     num_cols: list[str] = []
     categories: dict[str, list[str]] = {}
     values: list[dict[str, np.ndarray]] = [{} for _ in frames]
+    dates: dict[str, str] = {}
     for orig, col in zip(originals, columns, strict=True):
         parsed = [_parse(f[orig]) for f in frames]
+        as_dates = _as_dates(parsed) if any(p.is_date for p in parsed) or not all(
+            bool(np.all(p.missing | ~np.isnan(p.number))) for p in parsed) else None
+        if as_dates is not None:  # dates (as text, or mixed with date-times): compared as ordered numbers
+            parsed = as_dates
+            dates[col] = _date_format(parsed)
         looks_numeric = all(bool(np.all(p.missing | ~np.isnan(p.number))) for p in parsed)
         if chosen is not None:
             is_num = col in chosen
@@ -152,14 +202,19 @@ def prepare(frames: Sequence[pd.DataFrame], numeric: Sequence[str] | None = None
             continue
         labels = []
         for p in parsed:
-            if looks_numeric:
+            if col in dates:
+                lab = np.array([_format_date(x, dates[col]) if not np.isnan(x) else "" for x in p.number],
+                               dtype=object)
+            elif looks_numeric:
                 lab = np.array([_format_number(x) if not np.isnan(x) else "" for x in p.number], dtype=object)
             else:
                 lab = p.text.copy()
             lab[p.missing] = None
             labels.append(lab)
         present = {x for lab in labels for x in lab if x is not None}
-        if looks_numeric:
+        if col in dates:
+            cats = sorted(present)  # ISO text sorts in time order
+        elif looks_numeric:
             cats = sorted(present, key=float)
         else:
             cats = sorted(present)
@@ -168,7 +223,7 @@ def prepare(frames: Sequence[pd.DataFrame], numeric: Sequence[str] | None = None
         for f, (p, lab) in enumerate(zip(parsed, labels, strict=True)):
             per_unique = np.array([-1 if x is None else lookup[x] for x in lab] + [-1], dtype=np.int64)
             values[f][col] = per_unique[p.codes]
-    return Prepared(columns, num_cols, categories, values)
+    return Prepared(columns, num_cols, categories, values, dates)
 
 
 def infer_numeric(real: pd.DataFrame, synthetic: pd.DataFrame | None = None,
@@ -214,7 +269,9 @@ def coerce(real: pd.DataFrame, synthetic: pd.DataFrame, numeric: Sequence[str] |
     return _coerced_frame(prep, 0, real.index), _coerced_frame(prep, 1, synthetic.index)
 
 
-def _bin_label(lo: float, hi: float, last: bool) -> str:
+def _bin_label(lo: float, hi: float, last: bool, date_format: str | None = None) -> str:
+    if date_format is not None:
+        return f"[{_format_date(lo, date_format)}, {_format_date(hi, date_format)}{']' if last else ')'}"
     return f"[{lo:.6g}, {hi:.6g}{']' if last else ')'}"
 
 
@@ -230,10 +287,11 @@ def discretise_prepared(prep: Prepared, bins: int = 20) -> tuple[list[np.ndarray
             real = vals[0][~np.isnan(vals[0])]
             edges = np.unique(np.quantile(real, np.linspace(0.0, 1.0, bins + 1))) if real.size else np.zeros(1)
             n_bins = max(len(edges) - 1, 1)
+            fmt = prep.dates.get(col)
             if len(edges) == 1:
-                labs = [_bin_label(edges[0], edges[0], True)]
+                labs = [_bin_label(edges[0], edges[0], True, fmt)]
             else:
-                labs = [_bin_label(edges[i], edges[i + 1], i == n_bins - 1) for i in range(n_bins)]
+                labs = [_bin_label(edges[i], edges[i + 1], i == n_bins - 1, fmt) for i in range(n_bins)]
             miss = [np.isnan(v) for v in vals]
             col_codes = []
             for v in vals:

@@ -210,11 +210,15 @@ def distance_to_closest_record(train: pd.DataFrame, synth: pd.DataFrame, holdout
     such when its source is in the reference sample. ``exact_match_rate`` covers that: the share of
     ALL synthetic rows identical (every column, after coercion) to some train row, by 64-bit row
     hashes; ``exact_match_rate_holdout`` is the same for the holdout rows, the rate at which real rows
-    repeat each other.
+    repeat each other. Without a holdout that rate is estimated from the training rows themselves:
+    ``train_repeat_rate``, the share of train rows identical to another train row. ``exact_match_excess``
+    is ``exact_match_rate`` beyond that baseline (the holdout's rate when there is one, else the train
+    repeat rate), at least 0: near 0 for a model, near 1 for a copy of the training data.
 
     Returns (JSON-ready) ``{"synth_to_train": {"p5", "median", "mean"}, "holdout_to_train": {...} |
     None, "share_closer_to_train": float | None, "share_closer_to_train_sd": float | None,
-    "exact_match_rate": float, "exact_match_rate_holdout": float | None, "n_rows": {"train",
+    "exact_match_rate": float, "exact_match_rate_holdout": float | None, "train_repeat_rate": float,
+    "exact_match_excess": float, "n_rows": {"train",
     "holdout", "synthetic"}}`` (``n_rows``: reference rows per real frame, synthetic queries). Without a
     holdout the holdout-based values are None and ``train`` is subsampled to ``max_reference`` rows.
 
@@ -225,6 +229,9 @@ def distance_to_closest_record(train: pd.DataFrame, synth: pd.DataFrame, holdout
     >>> out = distance_to_closest_record(train, train.copy(), train.iloc[[1, 0, 3, 2]])
     >>> out["exact_match_rate"], out["share_closer_to_train"], out["synth_to_train"]["median"]
     (1.0, 0.5, 0.0)
+    >>> no_holdout = distance_to_closest_record(train, train.copy(), None)
+    >>> no_holdout["exact_match_rate"], no_holdout["train_repeat_rate"], no_holdout["exact_match_excess"]
+    (1.0, 0.0, 1.0)
     """
     named = {"train": train, "synthetic": synth} | ({} if holdout is None else {"holdout": holdout})
     _check_nonempty(named)
@@ -238,11 +245,13 @@ def distance_to_closest_record(train: pd.DataFrame, synth: pd.DataFrame, holdout
     s_q = space.encode(1, _subsample(rng, len(synth), max_rows))
     d_st = space.nearest(s_q, t_ref)
     keys = _row_keys(prep, range(len(frames)), prep.columns)
-    train_keys = np.unique(keys[0])
+    train_keys, train_counts = np.unique(keys[0], return_counts=True)
+    repeats = float(train_counts[train_counts > 1].sum() / len(keys[0]))
+    match = float(np.isin(keys[1], train_keys).mean())
     out: dict[str, Any] = {"synth_to_train": _quantiles(d_st), "holdout_to_train": None,
                            "share_closer_to_train": None, "share_closer_to_train_sd": None,
-                           "exact_match_rate": float(np.isin(keys[1], train_keys).mean()),
-                           "exact_match_rate_holdout": None,
+                           "exact_match_rate": match, "exact_match_rate_holdout": None,
+                           "train_repeat_rate": repeats, "exact_match_excess": max(match - repeats, 0.0),
                            "n_rows": {"train": len(t_ref), "holdout": 0 if h_ref is None else len(h_ref),
                                       "synthetic": len(s_q)}}
     if h_ref is not None:
@@ -252,6 +261,7 @@ def distance_to_closest_record(train: pd.DataFrame, synth: pd.DataFrame, holdout
         out["share_closer_to_train"] = float(np.mean((d_st < d_sh) + 0.5 * (d_st == d_sh)))
         out["share_closer_to_train_sd"] = 0.5 / np.sqrt(len(s_q))
         out["exact_match_rate_holdout"] = float(np.isin(keys[2], train_keys).mean())
+        out["exact_match_excess"] = max(match - out["exact_match_rate_holdout"], 0.0)
     return json_ready(out)
 
 

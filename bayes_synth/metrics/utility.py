@@ -13,7 +13,8 @@ rounded to 6 digits, NaN as ``None``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -28,6 +29,23 @@ __all__ = ["counting_queries", "train_synthetic_test_real"]
 MAX_FEATURE_CATEGORIES = 254
 CLASSIFICATION_METRICS = ("accuracy", "macro_f1", "roc_auc")
 REGRESSION_METRICS = ("r2", "mae")
+#: OpenMP threads of the gradient boosting (fit, predict, permutation importance). One thread: the
+#: models are small, and OpenMP worker threads that spin-wait for each other stall on a busy machine
+#: (Adult, 2 cores, load 6: 122 s with 2 threads, 11 s with 1).
+MODEL_THREADS = 1
+
+
+@contextlib.contextmanager
+def limited_threads(n: int = MODEL_THREADS) -> Iterator[None]:
+    """Cap the OpenMP (and BLAS) thread pools at ``n`` threads inside the block (``threadpoolctl``).
+
+    The estimators are imported first, so that their OpenMP runtime is loaded and found.
+    """
+    import sklearn.ensemble  # noqa: F401  (loads scikit-learn's OpenMP runtime before the limits are set)
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=n):
+        yield
 
 
 def _encode_features(prep: Prepared, target: str) -> tuple[list[str], list[np.ndarray], np.ndarray]:
@@ -162,19 +180,20 @@ def train_synthetic_test_real(real_train: pd.DataFrame, synthetic: pd.DataFrame,
     positive = None
     if classification and np.unique(ys[2]).size == 2:
         positive = int(np.unique(ys[2])[1])
-    models = {"real": _fit(xs[0], ys[0], is_cat, classification, seed),
-              "synthetic": _fit(xs[1], ys[1], is_cat, classification, seed)}
-    scores = {k: _scores(m, xs[2], ys[2], classification, positive) for k, m in models.items()}
+    with limited_threads():  # see MODEL_THREADS
+        models = {"real": _fit(xs[0], ys[0], is_cat, classification, seed),
+                  "synthetic": _fit(xs[1], ys[1], is_cat, classification, seed)}
+        scores = {k: _scores(m, xs[2], ys[2], classification, positive) for k, m in models.items()}
+        agreement = None
+        if importance:
+            rng = np.random.default_rng(seed)
+            n = len(ys[2])
+            rows = np.sort(rng.choice(n, size=importance_rows, replace=False)) if n > importance_rows else np.arange(n)
+            agreement = _importances([models["real"], models["synthetic"]], xs[2][rows], ys[2][rows], features,
+                                     n_repeats, seed)
     metrics = CLASSIFICATION_METRICS if classification else REGRESSION_METRICS
     ratio = {k: _ratio(scores["synthetic"][k], scores["real"][k]) for k in metrics}
     headline = ("roc_auc" if positive is not None else "macro_f1") if classification else "r2"
-    agreement = None
-    if importance:
-        rng = np.random.default_rng(seed)
-        n = len(ys[2])
-        rows = np.sort(rng.choice(n, size=importance_rows, replace=False)) if n > importance_rows else np.arange(n)
-        agreement = _importances([models["real"], models["synthetic"]], xs[2][rows], ys[2][rows], features,
-                                 n_repeats, seed)
     out = {"task": "classification" if classification else "regression", "target": target,
            "positive_class": None if positive is None else prep.categories[target][positive], "metric": headline,
            "synthetic": scores["synthetic"], "real": scores["real"], "ratio": ratio[headline], "ratios": ratio,

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import os
 import time
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from bayes_synth.errors import ParameterError
+from bayes_synth.errors import BayesSynthWarning, ParameterError
 from bayes_synth.report.explain import METRICS
 
 
@@ -50,12 +52,17 @@ class Evaluation:
                 atomic_write_text(out / "report.html", self.html(), force=force))
 
 
-def evaluate(real: pd.DataFrame, synthetic: pd.DataFrame, holdout: pd.DataFrame | None = None,
+def evaluate(real: pd.DataFrame | str | Path, synthetic: pd.DataFrame | str | Path,
+             holdout: pd.DataFrame | str | Path | None = None,
              target: str | None = None, *, seed: int = 0, stamp: dict[str, Any] | None = None,
              names: dict[str, str] | None = None, sequence: dict[str, str | None] | None = None,
              attacks: bool = False) -> Evaluation:
     """Compare ``synthetic`` with the ``real`` rows it was fitted on (and an unseen ``holdout``).
 
+    Each table is a DataFrame or a CSV/Parquet path (read as :meth:`Synthesizer.fit` reads it).
+    Columns of ``real`` that ``synthetic`` lacks, and columns only ``synthetic`` has, are left out of
+    the comparison with a warning and listed in ``data["inputs"]`` (and on the page); a holdout must
+    hold every compared column.
     ``stamp``: a disclosure filter's stamp (``OUT.disclosure.json``), shown as "DP guarantee void".
     ``sequence``: ``{"entity": COL, "time": COL, "event": COL}`` (time and event optional) when rows are
     events of entities; adds ``data["sequence"]`` (:func:`bayes_synth.metrics.sequence.sequence_report`).
@@ -71,17 +78,34 @@ def evaluate(real: pd.DataFrame, synthetic: pd.DataFrame, holdout: pd.DataFrame 
     """
     from bayes_synth.metrics import privacy, similarity, utility
     from bayes_synth.metrics.sequence import sequence_report
+    from bayes_synth.metrics.utility import limited_threads
 
+    names = dict(names or {})
+    real, synthetic = _table(real, "real", names), _table(synthetic, "synthetic", names)
+    holdout = None if holdout is None else _table(holdout, "holdout", names)
     columns = [c for c in real.columns if c in synthetic.columns]
     if not columns:
         raise ParameterError("The real and synthetic tables share no column; nothing to compare.")
+    missing = [str(c) for c in real.columns if c not in synthetic.columns]
+    extra = [str(c) for c in synthetic.columns if c not in real.columns]
+    if missing or extra:
+        warnings.warn("The synthetic table " + " and ".join(
+            part for part in (f"lacks the real column(s) {missing}" if missing else "",
+                              f"has column(s) the real table lacks, {extra}" if extra else "") if part)
+            + "; they are left out of the comparison.", BayesSynthWarning, stacklevel=2)
     if target is not None and target not in columns:
         raise ParameterError(f"The target {target!r} is not a column of both tables; the columns are {columns}.")
+    if holdout is not None:
+        lacking = [str(c) for c in columns if c not in holdout.columns]
+        if lacking:
+            raise ParameterError(f"The holdout table lacks the column(s) {lacking} of the real and synthetic "
+                                 "tables; a holdout must have the real table's columns (its other rows).")
     timings: dict[str, float] = {}
 
     def timed(name, fn, *args, **kwargs):
         t = time.perf_counter()
-        out = fn(*args, **kwargs)
+        with limited_threads():  # one OpenMP/BLAS thread: thread pools stall on a busy machine
+            out = fn(*args, **kwargs)
         timings[name] = round(time.perf_counter() - t, 3)
         return out
 
@@ -98,7 +122,8 @@ def evaluate(real: pd.DataFrame, synthetic: pd.DataFrame, holdout: pd.DataFrame 
         "created": _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat(),
         "inputs": {"real_rows": len(real), "synthetic_rows": len(synthetic),
                    "holdout_rows": None if holdout is None else len(holdout), "columns": columns,
-                   "target": target, **(names or {})},
+                   "columns_missing_in_synthetic": missing, "columns_only_in_synthetic": extra,
+                   "target": target, **names},
         "dp_guarantee": {"status": "void", **stamp} if stamp else {"status": "as stated by the model's ledger"},
         "similarity": sim,
     }
@@ -114,8 +139,8 @@ def evaluate(real: pd.DataFrame, synthetic: pd.DataFrame, holdout: pd.DataFrame 
         priv["dcr"] = timed("dcr", privacy.distance_to_closest_record, real, synthetic, holdout, seed=seed)
         priv["membership_inference"] = timed("membership", privacy.membership_inference, real, holdout, synthetic,
                                              seed=seed)
-    else:
-        priv["dcr"] = {"skipped": "needs a holdout of real rows not used for fitting (--holdout)"}
+    else:  # the exact-match rate and the synthetic rows' distances need no holdout
+        priv["dcr"] = timed("dcr", privacy.distance_to_closest_record, real, synthetic, None, seed=seed)
     priv["density_disclosure"] = timed("density", privacy.density_disclosure, real, synthetic)
     if attacks and holdout is not None:
         from bayes_synth.metrics.attacks import attack_risks
@@ -140,6 +165,7 @@ HEADLINES: dict[str, tuple[str, str | None, str]] = {
     "correlation_difference": ("similarity", None, "correlation_difference"),
     "counting_queries": ("utility", "counting_queries", "mean_abs_error"), "tstr": ("utility", "tstr", "ratio"),
     "share_closer_to_train": ("privacy", "dcr", "share_closer_to_train"),
+    "exact_match_rate": ("privacy", "dcr", "exact_match_excess"),
     "membership_inference": ("privacy", "membership_inference", "auc"),
     "density_disclosure": ("privacy", "density_disclosure", "singling_out_share"),
     "singling_out": ("privacy", "singling_out", "risk"),
@@ -148,6 +174,19 @@ HEADLINES: dict[str, tuple[str, str | None, str]] = {
     "events_per_entity": ("sequence", "events_per_entity", "tvd"), "event_gaps": ("sequence", "event_gaps", "tvd"),
     "event_transitions": ("sequence", "event_transitions", "pair_tvd"),
 }
+
+
+def _table(table: Any, which: str, names: dict[str, str]) -> pd.DataFrame:
+    """A DataFrame as given; a path read as ``Synthesizer.fit`` reads it (its name kept for the page)."""
+    if isinstance(table, pd.DataFrame):
+        return table
+    if isinstance(table, str | os.PathLike):
+        from bayes_synth.ingest import read_table
+
+        names.setdefault(f"{which}_file", str(table))
+        return read_table(table)
+    raise ParameterError(f"The {which} table must be a DataFrame or a path to a CSV or Parquet file; "
+                         f"got {type(table).__name__}.")
 
 
 def verdicts(data: dict[str, Any]) -> dict[str, dict[str, Any]]:

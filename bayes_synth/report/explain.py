@@ -32,8 +32,10 @@ METRICS: dict[str, tuple[str, str, str]] = {
     "share_closer_to_train": ("privacy", "share of synthetic rows whose nearest real record is a training "
                               "rather than a holdout record", "50%: the data is no closer to training "
                               "records than to unseen ones; near 100% means copying"),
-    "exact_match_rate": ("privacy", "share of synthetic rows identical to a training row (all columns)",
-                         "close to the rate at which real rows repeat each other; 0 for tables with "
+    "exact_match_rate": ("privacy", "share of synthetic rows identical to a training row (all columns); judged "
+                         "by its excess over the rate at which real rows repeat each other (holdout rows "
+                         "equal to a training row, else training rows equal to another one); no holdout needed",
+                         "no higher than the rate at which real rows repeat each other; 0 for tables with "
                          "continuous columns"),
     "membership_inference": ("privacy", "a distance-based attack guessing whether a record was in the "
                              "training data: ROC AUC, advantage (max TPR - FPR) and TPR at 1% FPR",
@@ -66,13 +68,28 @@ METRICS: dict[str, tuple[str, str, str]] = {
 }
 
 
+#: metric key -> the readable name of its headline value (the page's cards, "look at" and the CLI summary)
+TITLES: dict[str, str] = {
+    "tvd_1way": "1-way TVD", "tvd_2way": "2-way TVD", "tvd_3way": "3-way TVD",
+    "mi_difference": "mutual information difference", "correlation_difference": "correlation difference",
+    "counting_queries": "counting query error", "tstr": "TSTR / TRTR score ratio",
+    "share_closer_to_train": "share closer to train than holdout", "exact_match_rate": "exact match rate",
+    "membership_inference": "membership attack AUC", "density_disclosure": "singling-out share (density)",
+    "singling_out": "singling-out attack risk", "singling_out_multivariate": "multivariate singling-out attack risk",
+    "linkability": "linkability attack risk", "inference": "inference attack risk",
+    "events_per_entity": "events per entity TVD", "event_gaps": "gap TVD", "event_transitions": "transition TVD",
+}
+
+
 #: verdict bands: metric key -> (good up to, poor beyond) for the value shown on the page (lower is better;
 #: ``tstr`` is a score ratio, higher is better; ``share_closer_to_train`` is judged by its distance to 0.5;
-#: the attacks by their risk). Between the two: fair.
+#: ``exact_match_rate`` by its excess over the real rows' own repeat rate; the attacks by their risk).
+#: Between the two: fair.
 BANDS: dict[str, tuple[float, float]] = {
     "tvd_1way": (0.05, 0.10), "tvd_2way": (0.10, 0.20), "tvd_3way": (0.15, 0.30),
     "mi_difference": (0.05, 0.10), "correlation_difference": (0.05, 0.10), "counting_queries": (0.01, 0.03),
-    "tstr": (0.90, 0.75), "share_closer_to_train": (0.05, 0.10), "membership_inference": (0.55, 0.60),
+    "tstr": (0.90, 0.75), "share_closer_to_train": (0.05, 0.10), "exact_match_rate": (0.01, 0.05),
+    "membership_inference": (0.55, 0.60),
     "density_disclosure": (0.05, 0.10), "singling_out": (0.05, 0.20), "linkability": (0.05, 0.20),
     "inference": (0.05, 0.20), "events_per_entity": (0.10, 0.20), "event_gaps": (0.10, 0.20),
     "event_transitions": (0.10, 0.20),
@@ -103,6 +120,8 @@ def _band(key: str) -> str:
         return f"good >= {good:g}, poor < {poor:g}"
     if key == "share_closer_to_train":
         return f"good within {good:g} of 0.5, poor beyond {poor:g}"
+    if key == "exact_match_rate":
+        return f"excess over the real repeat rate: good <= {good:g}, poor > {poor:g}"
     return f"good <= {good:g}, poor > {poor:g}"
 
 
@@ -119,7 +138,9 @@ def render_markdown() -> str:
              "privacy. For event data (several rows per entity), `--entity COL [--time COL] [--event COL]`",
              "(`sequence={\"entity\": ...}` in Python) enable the sequence section.", "",
              "Each headline value gets a verdict, good, fair or poor, from the bands below (also in",
-             "`report.json` under `verdicts`, for CI gates).", ""]
+             "`report.json` under `verdicts`). The command prints the worst verdict of each area; for a CI",
+             "gate, `--fail-on poor` exits with code 1 when any metric is poor (`--fail-on fair`: fair or",
+             "poor), after writing the report.", ""]
     for section in ("similarity", "utility", "privacy", "sequence"):
         lines += [f"## {section.capitalize()}", "", "| metric | what it measures | good | verdict bands |",
                   "|---|---|---|---|"]

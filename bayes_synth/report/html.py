@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from bayes_synth.report import svg
+from bayes_synth.report.explain import TITLES
 from bayes_synth.report.explain import verdict as verdict_of
 
 CSS = """
@@ -31,6 +32,8 @@ th{background:#f0f0f0;text-align:left}.muted{color:#777;font-size:12px}
 .card.good{border-left:5px solid #2ca02c}.card.fair{border-left:5px solid #e0a800}
 .card.poor{border-left:5px solid #d62728}
 .glance{background:#fff;border:1px solid #ddd;border-radius:6px;padding:8px 16px}.glance li{margin:4px 0}
+.warn{background:#fff4d6;border:1px solid #e0a800;color:#5a4200}table.small{margin:6px 0 12px}
+td.num{text-align:right;font-variant-numeric:tabular-nums}
 """
 
 
@@ -44,7 +47,8 @@ def render(report: Any) -> str:
              f"<div>{inputs['synthetic_rows']:,} synthetic rows compared with {inputs['real_rows']:,} real rows"
              + (f" and {inputs['holdout_rows']:,} holdout rows" if inputs.get("holdout_rows") else "")
              + f", {len(inputs['columns'])} columns. Created {escape(d['created'])}.</div></header><main>",
-             _banner(d), "<h2>At a glance</h2>", _glance(d), "<h2>Summary</h2><div class='cards'>", *_cards(d),
+             _banner(d), _columns_banner(inputs), "<h2>At a glance</h2>", _glance(d),
+             "<h2>Summary</h2><div class='cards'>", *_cards(d),
              "</div>",
              "<h2>Columns: real vs synthetic</h2><p class='muted'>Each chart shows the share of rows per "
              "value (numbers in 20 quantile bins of the real data). Blue: real, orange: synthetic. Hover a bar "
@@ -68,6 +72,20 @@ def _banner(d: dict) -> str:
             "the model's privacy ledger states (see <code>bayes-synth inspect</code>).</div>")
 
 
+def _columns_banner(inputs: dict) -> str:
+    """Columns left out because only one of the real and synthetic tables has them."""
+    missing, extra = inputs.get("columns_missing_in_synthetic") or [], inputs.get("columns_only_in_synthetic") or []
+    parts = []
+    if missing:
+        parts.append(f"The synthetic table lacks {len(missing)} real column(s): {escape(', '.join(missing))}.")
+    if extra:
+        parts.append(f"The synthetic table has {len(extra)} column(s) the real table lacks: "
+                     f"{escape(', '.join(extra))}.")
+    if not parts:
+        return ""
+    return f"<div class='banner warn'>{' '.join(parts)} They are left out of every metric below.</div>"
+
+
 SECTIONS = (("similarity", "Similarity", "do the columns and their relationships look like the real data?"),
             ("utility", "Utility", "do analyses and models on the synthetic data give the real answers?"),
             ("privacy", "Privacy", "can the synthetic data be traced back to the people in the real data?"),
@@ -75,8 +93,9 @@ SECTIONS = (("similarity", "Similarity", "do the columns and their relationships
 
 #: what to add to measure what was not measured: (section, key that would be there, how)
 MISSING = (("utility", "tstr", "train-on-synthetic, test-on-real: give --target COL and --holdout FILE"),
-           ("privacy", "share_closer_to_train", "distance to closest record and membership inference: give "
-                                                "--holdout FILE (real rows not used for fitting)"),
+           ("privacy", "share_closer_to_train", "the share of synthetic rows closer to training than to unseen "
+                                                "records, and membership inference: give --holdout FILE (real "
+                                                "rows not used for fitting)"),
            ("privacy", "inference", "attacks after Anonymeter (singling out, linkability, inference): add --attacks "
                                     "with --holdout FILE"),
            ("sequence", "events_per_entity", "sequence metrics for event data: give --entity COL (and --time, "
@@ -95,7 +114,7 @@ def _glance(d: dict) -> str:
         worst = max(mine.values(), key=lambda x: rank[x["verdict"]])["verdict"]
         counts = ", ".join(f"{sum(x['verdict'] == w for x in mine.values())} {w}" for w in rank
                            if any(x["verdict"] == w for x in mine.values()))
-        weak = [k for k, x in mine.items() if x["verdict"] != "good"]
+        weak = [TITLES.get(k, _label(k)) for k, x in mine.items() if x["verdict"] != "good"]
         items.append(f"<li><b>{title}</b>{_badge(worst)} {escape(question)} {counts} of {len(mine)} headline "
                      "metrics" + (f"; look at: {escape(', '.join(weak))}" if weak else "") + ".</li>")
     todo = [how for section, key, how in MISSING if key not in v]
@@ -109,14 +128,16 @@ def _badge(verdict: str | None) -> str:
 
 
 def _card(title: str, value: Any, key: str, d: dict, gauge: tuple[float, float] | None = None,
-          judged: str | None = None) -> str:
+          judged: str | None = None, verdict: str | None = None, note: str = "") -> str:
+    """One metric: value, gauge, verdict (``verdict`` as given, else from the bands of ``judged or key``)."""
     explain = d["explanations"].get(key, {})
     shown = "n/a" if value is None else f"{value:.3f}" if isinstance(value, float) else escape(str(value))
     meter = svg.meter(float(value), title, *gauge) if gauge and isinstance(value, int | float) else ""
-    verdict = verdict_of(judged or key, value) if isinstance(value, int | float) else None
+    if verdict is None:
+        verdict = verdict_of(judged or key, value) if isinstance(value, int | float) else None
     return (f"<div class='card {verdict or ''}'><div>{escape(title)}{_badge(verdict)}</div><div class='v'>{shown}</div>"
-            f"{meter}<p>{escape(explain.get('what', ''))}</p><p><b>Good:</b> {escape(explain.get('good', ''))}</p>"
-            "</div>")
+            f"{meter}" + (f"<p>{escape(note)}</p>" if note else "")
+            + f"<p>{escape(explain.get('what', ''))}</p><p><b>Good:</b> {escape(explain.get('good', ''))}</p></div>")
 
 
 def _get(d: dict, *path: str) -> Any:
@@ -143,8 +164,7 @@ def _cards(d: dict) -> list[str]:
     share = _get(p, "dcr", "share_closer_to_train")
     if share is not None:
         out.append(_card("Share closer to train than holdout", share, "share_closer_to_train", d))
-    out.append(_card("Exact match rate", _get(p, "dcr", "exact_match_rate"), "exact_match_rate", d, (0.0, 0.2))
-               .replace("<div class='v'>n/a</div>", "<div class='v'>n/a</div><p>needs --holdout</p>"))
+    out.append(_exact_match_card(d))
     auc = _get(p, "membership_inference", "auc")
     if auc is not None:
         out.append(_card("Membership attack AUC", auc, "membership_inference", d, (0.5, 1.0)))
@@ -156,6 +176,16 @@ def _cards(d: dict) -> list[str]:
     out.append(_card("Singling-out share", _get(p, "density_disclosure", "singling_out_share"), "density_disclosure",
                      d, (0.0, 0.2)))
     return out
+
+
+def _exact_match_card(d: dict) -> str:
+    dcr = _get(d, "privacy", "dcr") or {}
+    rate, held = dcr.get("exact_match_rate"), dcr.get("exact_match_rate_holdout")
+    base, where = (held, "holdout rows match training rows") if held is not None else \
+        (dcr.get("train_repeat_rate"), "training rows repeat each other")
+    note = f"Baseline: {where} at {base:.3f}." if isinstance(base, int | float) else ""
+    verdict = (d.get("verdicts", {}).get("exact_match_rate") or {}).get("verdict")
+    return _card("Exact match rate", rate, "exact_match_rate", d, (0.0, 0.2), verdict=verdict, note=note)
 
 
 def _column_plots(report: Any) -> str:
@@ -261,28 +291,117 @@ def _summary_table(name: str, block: dict) -> str:
 
 
 def _kv(section: dict, d: dict | None = None) -> str:
-    """Each block of a section as a titled table: its explanation, its verdict, readable names and values."""
+    """Each block of a section as a titled table: its explanation, its verdict, readable names and values.
+
+    Nested values are shown too: short lists joined, small dicts on one line, and the blocks with a
+    table of their own (the DCR quantiles, the two utility models' scores, the feature importances).
+    """
     explanations = (d or {}).get("explanations", {})
     judged = (d or {}).get("verdicts", {})
     rows = []
     for name, value in section.items():
         if isinstance(value, dict):
-            inner = "".join(f"<tr><td>{escape(_label(k))}</td><td>{_fmt(v)}</td></tr>" for k, v in value.items()
-                            if not isinstance(v, dict) and not (isinstance(v, list) and len(v) != 2))
+            handled, extra = _DETAIL_TABLES.get(name, ((), None))
+            cells = ((k, _cell(v)) for k, v in value.items() if k not in handled)
+            inner = "".join(f"<tr><td>{escape(_label(k))}</td><td>{c}</td></tr>" for k, c in cells if c is not None)
             what = (explanations.get(name) or explanations.get(name.replace("_multivariate", "")) or {}).get("what")
-            verdict = (judged.get(name) or {}).get("verdict")
+            verdict = (judged.get(name) or {}).get("verdict") or _worst(
+                x.get("verdict") for k, x in judged.items() if _block_of(k) == name)
             rows.append(f"<h3>{escape(_label(name))}{_badge(verdict)}</h3>"
-                        + (f"<p class='muted'>{escape(what)}</p>" if what else "") + f"<table>{inner}</table>")
+                        + (f"<p class='muted'>{escape(what)}</p>" if what else "") + f"<table>{inner}</table>"
+                        + (extra(value) if extra else ""))
     return "".join(rows)
+
+
+def _block_of(key: str) -> str | None:
+    from bayes_synth.report.evaluate import HEADLINES
+
+    return HEADLINES[key][1] if key in HEADLINES else None
+
+
+def _worst(verdicts: Any) -> str | None:
+    rank = {"good": 0, "fair": 1, "poor": 2}
+    found = [v for v in verdicts if v in rank]
+    return max(found, key=rank.__getitem__) if found else None
+
+
+def _cell(value: Any) -> str | None:
+    """A value for a table cell, or None when it is too big for one (the counting queries, matrices)."""
+    if isinstance(value, list):
+        if len(value) == 2 and all(isinstance(v, int | float) or v is None for v in value):
+            return _fmt(value)  # an interval
+        if all(isinstance(v, str | int | float) for v in value):
+            return escape(", ".join(str(v) for v in value))
+        if all(isinstance(v, list) and all(isinstance(x, str | int | float) for x in v) for v in value):
+            names = ("first half", "second half") if len(value) == 2 else [f"({i})" for i in range(1, len(value) + 1)]
+            return escape("; ".join(f"{n}: " + ", ".join(str(x) for x in v) for n, v in zip(names, value, strict=True)))
+        return None
+    if isinstance(value, dict):
+        if value and all(not isinstance(v, dict | list) for v in value.values()):
+            return ", ".join(f"{escape(_label(k))} {_fmt(v)}" for k, v in value.items())
+        return None
+    return _fmt(value)
+
+
+def _dcr_table(block: dict) -> str:
+    """Distances to the closest training record: synthetic rows against unseen real (holdout) rows."""
+    rows = [("synthetic rows &#8594; training records", block.get("synth_to_train")),
+            ("holdout rows &#8594; training records (the baseline)", block.get("holdout_to_train"))]
+    body = "".join(f"<tr><td>{label}</td>" + "".join(f"<td class='num'>{_fmt(q.get(k))}</td>"
+                                                        for k in ("p5", "median", "mean")) + "</tr>"
+                   for label, q in rows if isinstance(q, dict))
+    note = ("Synthetic rows should be no closer to the training records than unseen real rows are: a synthetic "
+            "median well below the holdout one means copying." if isinstance(block.get("holdout_to_train"), dict)
+            else "Give --holdout FILE for the baseline: how close unseen real rows are to the training records.")
+    return ("<table class='small'><tr><th>distance to the closest training record</th><th>5th percentile</th>"
+            f"<th>median</th><th>mean</th></tr>{body}</table><p class='muted'>{note}</p>")
+
+
+def _tstr_tables(block: dict) -> str:
+    """The two models' scores on the holdout, and each feature's permutation importance in both."""
+    syn, real, ratios = block.get("synthetic") or {}, block.get("real") or {}, block.get("ratios") or {}
+    headline = block.get("metric")
+    body = "".join(f"<tr><td>{escape(_label(k))}{' (headline)' if k == headline else ''}</td>"
+                   f"<td class='num'>{_fmt(syn.get(k))}</td><td class='num'>{_fmt(real.get(k))}</td>"
+                   f"<td class='num'>{_fmt(ratios.get(k))}</td></tr>" for k in real)
+    out = ("<table class='small'><tr><th>score on the real holdout</th><th>model trained on synthetic</th>"
+           f"<th>model trained on real</th><th>ratio</th></tr>{body}</table>")
+    imp = block.get("feature_importance_agreement")
+    if isinstance(imp, dict) and isinstance(imp.get("real"), dict):
+        real_imp, syn_imp = imp["real"], imp.get("synthetic") or {}
+        order = sorted(real_imp, key=lambda f: -(real_imp[f] or 0.0))
+        body = "".join(f"<tr><td>{escape(f)}</td><td class='num'>{_fmt(real_imp.get(f))}</td>"
+                       f"<td class='num'>{_fmt(syn_imp.get(f))}</td></tr>" for f in order)
+        out += (f"<p class='muted'>Permutation importance of each feature (drop in the model's score when the "
+                f"feature is shuffled; {imp.get('n_rows')} holdout rows, {imp.get('n_repeats')} repeats), most "
+                f"important for the real model first. Rank correlation: {_fmt(imp.get('spearman'))}.</p>"
+                "<table class='small'><tr><th>feature</th><th>real model</th><th>synthetic model</th></tr>"
+                f"{body}</table>")
+    return out
+
+
+#: blocks with tables of their own: name -> (keys the tables show, the function drawing them)
+_DETAIL_TABLES = {"dcr": (("synth_to_train", "holdout_to_train"), _dcr_table),
+                  "tstr": (("synthetic", "real", "ratios", "feature_importance_agreement"), _tstr_tables)}
 
 
 def _label(key: str) -> str:
     """``share_closer_to_train`` -> ``share closer to train`` (abbreviations kept)."""
+    if key in _WHOLE_LABELS:
+        return _WHOLE_LABELS[key]
     words = str(key).replace("_", " ")
     for short, long in (("ci", "95% interval"), ("tvd", "TVD"), ("ks", "KS"), ("auc", "AUC"), ("dcr", "DCR"),
-                        ("tpr", "TPR"), ("fpr", "FPR"), ("mi", "MI")):
+                        ("tpr", "TPR"), ("fpr", "FPR"), ("mi", "MI"), ("roc", "ROC"), ("f1", "F1"), ("r2", "R²"),
+                        ("mae", "MAE"), ("sd", "SD"), ("1pct", "1%"), ("p95", "95th percentile of the")):
         words = " ".join(long if w == short else w for w in words.split(" "))
     return words
+
+
+#: keys whose words alone do not say what they are
+_WHOLE_LABELS = {"aux_cols": "columns known to the attacker", "n_rows": "rows used",
+                 "exact_match_excess": "exact match rate beyond the baseline (judged)",
+                 "train_repeat_rate": "training rows equal to another training row",
+                 "exact_match_rate_holdout": "holdout rows equal to a training row (the baseline)"}
 
 
 def _glossary(d: dict) -> str:

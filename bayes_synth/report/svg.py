@@ -18,18 +18,46 @@ import numpy as np
 REAL, SYNTH = "#1f77b4", "#ff7f0e"
 
 
+#: Width of one character of the 8 px tick labels, generously estimated (wide capitals included), so that
+#: the margins computed from it hold whole labels.
+CHAR_WIDTH = 5.2
+#: Tick labels longer than this are shortened with an ellipsis (the bar's tooltip keeps the whole label).
+LABEL_MAX = 28
+#: Rotation of the tick labels (degrees, counter-clockwise): each label ends under its bar.
+LABEL_ANGLE = 40.0
+
+
+def _tick(label: str) -> str:
+    return label if len(label) <= LABEL_MAX else label[:LABEL_MAX - 1] + "\u2026"
+
+
 def bars(labels: Sequence[str], real: Sequence[float], synthetic: Sequence[float], title: str,
          width: int = 420, height: int = 220) -> str:
-    """Side-by-side bars of two distributions over the same labels (shares, 0..1)."""
+    """Side-by-side bars of two distributions over the same labels (shares, 0..1).
+
+    Up to 24 bars get tick labels, rotated and ending under their bar; the bottom and left margins grow
+    with the labels so that every label is drawn whole (``height`` is that of the plot area plus 78 px;
+    the picture is taller when its labels need it).
+    """
     k = max(len(labels), 1)
     top = max(max(real, default=0), max(synthetic, default=0), 1e-12)
-    left, bottom, plot_h = 36, 48, height - 78
+    plot_h = height - 78
+    axis_y = 28 + plot_h
+    ticks = [_tick(str(label)) for label in labels] if len(labels) <= 24 else []
+    cos, sin = np.cos(np.radians(LABEL_ANGLE)), np.sin(np.radians(LABEL_ANGLE))
+    left = 36.0
+    for _ in range(2):  # the left margin moves the bars, which moves the labels: settle it in two steps
+        slot = (width - left - 8) / k
+        need = [2 + len(t) * CHAR_WIDTH * cos + 4 - (i + 0.5) * slot for i, t in enumerate(ticks)]
+        left = max(36.0, *need) if need else 36.0
     slot = (width - left - 8) / k
-    parts = [_head(width, height, title)]
+    longest = max((len(t) for t in ticks), default=0) * CHAR_WIDTH
+    total_h = int(np.ceil(max(height, axis_y + 8 + longest * sin + 10)))
+    parts = [_head(width, total_h, title)]
     for frac in (0.0, 0.5, 1.0):
         y = 28 + plot_h * (1 - frac)
-        parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - 8}" y2="{y:.1f}" stroke="#ddd"/>'
-                     f'<text x="{left - 4}" y="{y + 3:.1f}" font-size="9" text-anchor="end">'
+        parts.append(f'<line x1="{left:.1f}" y1="{y:.1f}" x2="{width - 8}" y2="{y:.1f}" stroke="#ddd"/>'
+                     f'<text x="{left - 4:.1f}" y="{y + 3:.1f}" font-size="9" text-anchor="end">'
                      f'{100 * frac * top:.0f}%</text>')
     for i, label in enumerate(labels):
         x = left + i * slot
@@ -38,11 +66,10 @@ def bars(labels: Sequence[str], real: Sequence[float], synthetic: Sequence[float
             parts.append(f'<rect x="{x + 1 + j * slot * 0.45:.1f}" y="{28 + plot_h - h:.1f}" '
                          f'width="{max(slot * 0.42, 0.5):.1f}" height="{h:.1f}" fill="{colour}">'
                          f"<title>{escape(str(label))}: {100 * value:.1f}%</title></rect>")
-        if k <= 24:
-            short = escape(str(label)[:10])
-            parts.append(f'<text x="{x + slot / 2:.1f}" y="{height - bottom + 36}" font-size="8" '
-                         f'text-anchor="end" transform="rotate(-40 {x + slot / 2:.1f} {height - bottom + 36})">'
-                         f"{short}</text>")
+        if ticks:
+            cx, cy = x + slot / 2, axis_y + 8
+            parts.append(f'<text x="{cx:.1f}" y="{cy:.1f}" font-size="8" text-anchor="end" '
+                         f'transform="rotate(-{LABEL_ANGLE:g} {cx:.1f} {cy:.1f})">{escape(ticks[i])}</text>')
     parts.append(_legend(width))
     return "".join(parts) + "</svg>"
 
