@@ -5,12 +5,15 @@
     bayes-synth fit DATA -o MODEL [--epsilon E] [--delta D] [--schema FILE.json] [--max-parents K]
                                   [--bins B] [--seed S] [--force] [--quiet]
     bayes-synth sample MODEL -n N -o OUT [--seed S] [--force] [--quiet]
+    bayes-synth report REAL SYNTHETIC -o OUTDIR [--holdout H] [--target COL] [--fail-on poor|fair] ...
     bayes-synth demo [-o OUTDIR] [--epsilon E] [-n ROWS] [--seed S] [--quiet]
     bayes-synth check RULES DATA [--json] [--quiet]
 
-Exit codes: 0 success, 1 ``check`` found rows that break the rules, 2 a usage error or any
+Exit codes: 0 success, 1 ``check`` found rows that break the rules (or ``report --fail-on`` found a
+metric judged that bad; the report is written first), 2 a usage error or any
 bayes_synth error (one line on stderr, ``bayes-synth: error: ...``; constraints-file errors are shown
-as the DSL diagnostics), 130 interrupted. Warnings are shown as ``bayes-synth: warning: ...``.
+as the DSL diagnostics), 130 interrupted, 141 the reader of the output went away (``... | head``: no
+message). Warnings are shown as ``bayes-synth: warning: ...``.
 No output ever replaces an input; an existing output is replaced only with ``--force`` (``demo``
 replaces its own earlier outputs, nothing else). Heavy modules are imported inside the commands so
 that ``--help`` stays fast.
@@ -32,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from bayes_synth import __version__
-from bayes_synth.errors import BayesSynthError, DSLError, IngestError, OutputError, PrivacyWarning
+from bayes_synth.errors import BayesSynthError, DSLError, IngestError, OutputError
 
 PROG = "bayes-synth"
 #: Rows of the bundled Adult file (a public constant of that file, not read from the data).
@@ -63,6 +66,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _print_err("interrupted")
         return 130
+    except BrokenPipeError:  # the reader went away (`bayes-synth inspect MODEL | head`): stop quietly
+        return broken_pipe()
     except DSLError as exc:  # compiler-style diagnostics keep their lines and carets
         print(str(exc), file=sys.stderr, flush=True)
         return 2
@@ -155,6 +160,8 @@ def _add_report(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=_non_negative_int, default=0, metavar="S", help="seed of the sampled metrics")
     p.add_argument("--attacks", action="store_true", help="also run the singling-out, linkability and inference "
                    "attacks after Anonymeter (needs --holdout; infers --target, else the last column)")
+    p.add_argument("--fail-on", choices=("poor", "fair"), metavar="poor|fair", help="for CI gates: exit with code 1 "
+                   "(after writing the report) when a metric's verdict is poor, or fair or poor")
     seq = p.add_argument_group("sequence metrics", "for event data, several rows per entity (an account, a "
                                "patient ...): events per entity, gaps between events, event transitions")
     seq.add_argument("--entity", metavar="COL", help="the column naming the entity each row belongs to")
@@ -184,10 +191,12 @@ def cmd_report(args: argparse.Namespace) -> int:
     report = evaluate(real, synthetic, holdout, args.target, seed=args.seed, stamp=read_stamp(args.synthetic),
                       names=names, sequence=sequence, attacks=args.attacks)
     json_path, html_path = report.save(args.output_dir)
+    failing = _failing(report.data, args.fail_on)
     if not args.quiet:
         s = report.data["similarity"]
         print(f"Wrote '{json_path}' and '{html_path}'.")
         print(f"  similarity: 1-way TVD {s['tvd_1way']:.3f}, 2-way TVD {s['tvd_2way']:.3f}")
+        print("\n".join(verdict_lines(report.data)))
         q = report.data.get("sequence")
         if q:
             shown = [f"{label} TVD {value:.3f}" for label, value in (
@@ -196,7 +205,45 @@ def cmd_report(args: argparse.Namespace) -> int:
             print(f"  sequence: {', '.join(shown)}")
         if report.data["dp_guarantee"]["status"] == "void":
             print("  DP guarantee void: a disclosure filter read the real data (see the report).")
+    if failing:
+        _print_err(f"report: --fail-on {args.fail_on}: {', '.join(failing)}")
+        return 1
     return 0
+
+
+_RANK = {"good": 0, "fair": 1, "poor": 2}
+
+
+def verdict_lines(data: dict[str, Any]) -> list[str]:
+    """One line per area of a report: its worst verdict and the metrics that are not good."""
+    from bayes_synth.report.explain import TITLES
+
+    lines = []
+    for area in ("similarity", "utility", "privacy", "sequence"):
+        mine = {k: v["verdict"] for k, v in data.get("verdicts", {}).items() if v["section"] == area and v["verdict"]}
+        if not mine:
+            continue
+        worst = max(mine.values(), key=_RANK.__getitem__)
+        weak = [f"{TITLES.get(k, k)} {v}" for k, v in mine.items() if v != "good"]
+        detail = f" ({', '.join(weak)})" if weak else f" (all {len(mine)} good)" if len(mine) > 1 else ""
+        lines.append(f"  verdict, {area}: {worst}{detail}")
+    return lines
+
+
+def _failing(data: dict[str, Any], fail_on: str | None) -> list[str]:
+    """The metrics whose verdict is at least as bad as ``fail_on`` (none without it)."""
+    from bayes_synth.report.explain import TITLES
+
+    if fail_on is None:
+        return []
+    return [f"{TITLES.get(k, k)} is {v['verdict']}" for k, v in data.get("verdicts", {}).items()
+            if v.get("verdict") and _RANK[v["verdict"]] >= _RANK[fail_on]]
+
+
+def _quoted(path: str | os.PathLike[str]) -> str:
+    import shlex
+
+    return shlex.quote(str(path))
 
 
 def _add_demo(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -352,27 +399,28 @@ def cmd_demo(args: argparse.Namespace) -> int:
             print("\n".join(fit_summary(synth, model_path)))
             print(f"Wrote {len(frame):,} synthetic rows to '{table_path}'.\n")
             print(_demo_report(data, schema, synth, frame))
+            print(f"\nNext, the full quality and risk report (similarity, utility, privacy; HTML and JSON):\n"
+                  f"  {PROG} report {_quoted(data)} {_quoted(table_path)} -o {_quoted(outdir / 'report')}")
     return 0
 
 
 def cmd_check(args: argparse.Namespace) -> int:
     """``bayes-synth check``: count the rows of DATA that break the rules of RULES."""
+    from bayes_synth.constraints import read_checked_table
     from bayes_synth.dsl import check, load_constraints
-    from bayes_synth.dsl.compile import schema_from_rules
     from bayes_synth.dsl.evaluate import check_table
     from bayes_synth.errors import DSLError
-    from bayes_synth.ingest import prepare, read_table
-    from bayes_synth.semantic.plan import plan_semantics
+    from bayes_synth.ingest import read_table
 
     try:
         rules = load_constraints(args.rules)
         raw = read_table(args.data)
-        raw = plan_semantics(raw, rules, detect=False).parse_formatted(raw)  # "$1,234.50" read as 1234.5
-        with warnings.catch_warnings():  # kinds inferred for a local check are not published anywhere
-            warnings.simplefilter("ignore", PrivacyWarning)
-            frame, schema, ingest = prepare(raw, _conversion_schema(schema_from_rules(rules), rules, raw.columns))
+        # formatted columns parsed ("$1,234.50" read as 1234.5), kinds converted, nothing clipped or dropped
+        frame, schema, ingest = read_checked_table(rules, raw)
         check(rules, schema).raise_for_errors()
-        report = check_table(rules, frame, unparseable=ingest.unparseable)
+        malformed = _malformed(rules, raw)  # values not of their declared type or format
+        report = check_table(rules, frame, unparseable=_unreadable(rules, raw, frame, ingest.unparseable, malformed),
+                             malformed=malformed)
     except DSLError as exc:  # the compiler-style diagnostics, as written
         print(str(exc), file=sys.stderr, flush=True)
         return 2
@@ -384,14 +432,32 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
-def _conversion_schema(declared: dict[str, dict[str, Any]], rules: Any, columns: Any) -> dict[str, dict[str, Any]]:
-    """The declared schema for reading the table, without the facts being checked: ``prepare`` would
-    clip values to min/max and drop values outside the categories, hiding them from the check.
-    Derived columns that the table does not have are left out (they are computed)."""
-    derived = {d.name for d in rules.derives}
-    kept = ("kind", "nullable", "missing", "dtype")
-    return {name: {k: v for k, v in facts.items() if k in kept} for name, facts in declared.items()
-            if name in columns or name not in derived}
+def _malformed(rules: Any, raw: Any) -> dict[str, Any]:
+    """Per column declared ``as TYPE`` or with a ``format``: the rows whose value is not of it (masks)."""
+    from bayes_synth.semantic.plan import plan_semantics
+    from bayes_synth.semantic.validate import malformed_rows
+
+    semantics = plan_semantics(raw, rules, detect=False)
+    return malformed_rows(semantics, raw, {c.name: c.missing for c in rules.columns})
+
+
+def _unreadable(rules: Any, raw: Any, frame: Any, counts: dict[str, int], malformed: dict[str, Any]) -> dict[str, Any]:
+    """The cells ingest could not read as their kind, as row masks (filled in the table, missing after reading;
+    those already reported as badly formatted left out), or its counts where the two disagree."""
+    from bayes_synth.ingest import DEFAULT_MISSING
+    from bayes_synth.semantic.plan import _missing
+
+    markers = {c.name: c.missing for c in rules.columns}
+    out: dict[str, Any] = {}
+    for name, count in counts.items():
+        if not count or name not in raw.columns or name not in frame.columns:
+            out[name] = count
+            continue
+        mask = ~_missing(raw[name], (*DEFAULT_MISSING, *markers.get(name, ()))) & frame[name].isna().to_numpy()
+        if name in malformed:
+            mask &= ~malformed[name]
+        out[name] = mask if int(mask.sum()) == count or name in malformed else count
+    return out
 
 
 # --------------------------------------------------------------------------------------- helpers
@@ -514,6 +580,19 @@ def _one_line(text: str) -> str:
     if len(lines) <= 1:
         return lines[0] if lines else ""
     return f"{lines[0]} " + "; ".join(ln.removeprefix("- ") for ln in lines[1:])
+
+
+def broken_pipe() -> int:
+    """After stdout's reader closed the pipe: point stdout at /dev/null, so that Python's final flush of
+    the unwritten rest does not print a second error at exit, and return 141 (128 + SIGPIPE, what a
+    command killed by SIGPIPE reports, as ``yes | head`` does)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # stdout replaced by an object without a file descriptor
+        pass
+    return 141
 
 
 def _print_err(text: str) -> None:

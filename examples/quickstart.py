@@ -15,11 +15,10 @@ synth = Synthesizer(epsilon=1.0, schema=schema).fit(HERE / "data" / "adult.csv")
 fake = synth.sample(5_000)
 print(fake.head())
 
-model = synth.model_
-print("\nincome depends on:", model.parents("income"))
-print(model.table("income").round(3).head(10))
+print("\nincome depends on:", synth.parents("income"))
+print(synth.table("income").round(3).head(10))
 print("\nwhere the budget went:")
-print(synth.ledger_.to_frame().groupby("query_kind")["epsilon"].sum())
+print(synth.ledger.to_frame().groupby("query_kind")["epsilon"].sum())
 
 synth.save("adult_model.json", force=True)
 women = load_model("adult_model.json").sample(1_000, conditions={"sex": "Female"})

@@ -246,3 +246,81 @@ def test_embedded_kinds_match_docs_privacy():
         else:
             assert doc.sensitivity == 0 and doc.mechanisms[0] != "geometric"
 
+
+
+# ------------------------------------------------------------------------------- settings and table cells
+@pytest.mark.parametrize(("change", "pattern"), [
+    (lambda d: d.pop("settings"), r"settings: \$\.settings is missing"),
+    (lambda d: d["settings"].__setitem__("seeded", "yes"), r"settings: \$\.settings\.seeded must be true or false; "
+                                                           r"got 'yes'"),
+    (lambda d: d["settings"].pop("seeded"), r"\$\.settings\.seeded must be true or false; got nothing"),
+    (lambda d: d["settings"].pop("versions"), r"settings: \$\.settings\.versions is missing"),
+    (lambda d: d["settings"].__setitem__("versions", {"numpy": 2}), r"\$\.settings\.versions must map library"),
+], ids=["no-settings", "seeded-yes", "seeded-missing", "no-versions", "odd-versions"])
+def test_tampered_settings_fail(tmp_path, data, capsys, change, pattern):
+    change(data)
+    _fail(tmp_path, data, capsys, pattern)
+
+
+def test_seeded_yes_is_not_hidden(tmp_path, data, capsys):
+    """'yes' is neither true nor false: the audit fails it even without --require-dp, and inspect flags it."""
+    data["settings"]["seeded"] = "yes"
+    path = tampered(tmp_path, data)
+    for argv in (["audit", str(path)], ["audit", str(path), "--require-dp"]):
+        code, out = run(argv, capsys)
+        assert code == 1 and "$.settings.seeded" in out
+    code, out = run(["inspect", str(path)], capsys)
+    assert code == 0 and "Flags: none" not in out and "FLAG: noise source unknown" in out
+    code, out = run(["inspect", str(path), "--card", "markdown"], capsys)
+    assert code == 0 and "Status: differentially private; noise source unknown" in out
+
+
+@pytest.mark.parametrize(("cell", "shown"), [("0.5", "text '0.5'"), (True, "true (a boolean)"),
+                                             (False, "false (a boolean)"), (None, "a NoneType")])
+def test_probabilities_must_be_json_numbers(tmp_path, data, capsys, cell, shown):
+    data["tables"]["sex"][0][0] = cell
+    out = _fail(tmp_path, data, capsys, re.escape(f"tables: $.tables.sex[0][0] must be a number, not {shown}"))
+    assert "strict loader: $.tables.sex[0][0] must be a number" in out  # the loader refuses it too
+
+
+def test_table_for_a_column_that_does_not_exist(tmp_path, data, capsys):
+    data["tables"]["ghost"] = [[1.0]]
+    out = _fail(tmp_path, data, capsys, r"tables: \$\.tables has a table for 'ghost', which is not a column")
+    assert "strict loader: $.tables has a table for 'ghost'" in out
+
+
+def test_a_fresh_model_records_its_settings(model_path, capsys):
+    code, out = run(["audit", str(model_path)], capsys)
+    line = next(ln for ln in out.splitlines() if "ok     settings:" in ln)
+    assert code == 0 and "seeded is false" in line and all(p in line for p in ("numpy", "scipy", "pgmpy"))
+
+
+# ------------------------------------------------------------------------- the strict loader's reasons
+@pytest.mark.parametrize(("change", "reason"), [
+    (lambda d: d["privacy"]["entries"][0].__setitem__("step", "three"),
+     "$.privacy.entries[0].step must be a whole number; got 'three'"),
+    (lambda d: d["privacy"].pop("entries"), "$.privacy has no 'entries'"),
+    (lambda d: d["privacy"]["entries"][1].pop("mechanism"), "$.privacy.entries[1].mechanism must be text; got nothing"),
+    (lambda d: d.__setitem__("schema", ["age", "sex"]), "$.schema[0] must be an object with the column's 'name'"),
+    (lambda d: d["schema"][0].__setitem__("kind", "cat"), "$.schema[0] (column '"),
+    (lambda d: d["codecs"].__setitem__(0, "age"), "$.codecs[0]: a codec must be a JSON object"),
+    (lambda d: d["privacy"].__setitem__("delta", "none"), "$.privacy.delta must be a number in [0, 1); got 'none'"),
+], ids=["step-three", "no-entries", "no-mechanism", "schema-strings", "schema-kind", "codec-text", "delta-text"])
+def test_strict_loader_reasons_name_the_json_path(tmp_path, data, capsys, change, reason):
+    change(data)
+    path = tampered(tmp_path, data)
+    code, out = run(["audit", str(path)], capsys)
+    loader = [ln for ln in out.splitlines() if "strict loader:" in ln]
+    assert code == 1 and any(reason in ln for ln in loader), out
+    for raw in ("string indices", "invalid literal", "strict loader: 'entries'", "KeyError", "crashed"):
+        assert raw not in out
+    code = inspect_cli.main(["inspect", str(path)])  # inspect shows the same reason
+    assert code == 2 and reason in capsys.readouterr().err
+
+
+def test_a_directory_is_called_a_directory(tmp_path, capsys):
+    code, out = run(["audit", str(tmp_path)], capsys)
+    assert code == 2 and out.startswith("UNREADABLE") and "it is a directory, not a model file" in out
+    code = inspect_cli.main(["inspect", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert code == 2 and "directory" in err and "no such file" not in err

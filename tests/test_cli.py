@@ -339,6 +339,35 @@ def test_keyboard_interrupt_exits_130(small_csv, tmp_path, capsys, monkeypatch):
     assert not (tmp_path / "m.json").exists()
 
 
+def test_broken_pipe_exits_quietly(model_file, capsys, monkeypatch):
+    """`bayes-synth inspect MODEL | head`: the reader leaves; no 'cannot access: Broken pipe', exit 141."""
+
+    class ClosedPipe:
+        def write(self, text):
+            raise BrokenPipeError(32, "Broken pipe")
+
+        def flush(self):
+            raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr(sys, "stdout", ClosedPipe())  # no file descriptor: nothing to redirect
+    assert main(["inspect", str(model_file)]) == 141
+    assert main(["audit", str(model_file)]) == 141
+    monkeypatch.undo()
+    assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize("argv", [["inspect"], ["inspect", "--graph", "mermaid"], ["audit"]])
+def test_broken_pipe_in_a_real_pipe(model_file, argv):
+    env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    command = [sys.executable, "-m", "bayes_synth", argv[0], str(model_file), *argv[1:]]
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    proc.stdout.close()  # the reader is gone before the first line is written
+    err = proc.stderr.read().decode()
+    proc.stderr.close()
+    assert proc.wait(timeout=120) == 141
+    assert err == "", err  # neither 'error: cannot access: Broken pipe' nor Python's 'Exception ignored'
+
+
 def test_python_dash_m_help():
     env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
     done = subprocess.run(
@@ -418,3 +447,25 @@ def test_category_shares_and_numeric_table():
     assert table.loc[("x", "real"), "median"] == 2.0
     assert table.loc[("x", "synthetic"), "mean"] == 3.0
     assert table.loc[("x", "synthetic"), "missing"] == pytest.approx(1 / 3)
+
+
+def test_bank_example_fits_samples_and_checks(tmp_path, capsys):
+    """examples/bank.bsc had no data to run on: examples/data/bank.csv (tools/build_bank_example.py)."""
+    data, rules = Path("examples/data/bank.csv"), Path("examples/bank.bsc")
+    assert data.stat().st_size < 100_000
+    assert main(["check", str(rules), str(data), "-q"]) == 0  # the made-up accounts follow the rules
+    model, out = tmp_path / "bank-model.json", tmp_path / "synthetic-bank.csv"
+    assert main(["fit", str(data), "--rules", str(rules), "-o", str(model), "--seed", "1", "-q"]) == 0
+    assert main(["sample", str(model), "-n", "1000", "-o", str(out), "--seed", "2", "-q"]) == 0
+    assert main(["check", str(rules), str(out)]) == 0, capsys.readouterr().out
+    fake = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert len(fake) == 1000
+    assert {"annual_interest", "matures", "age_band"} <= set(fake.columns)
+    assert (fake.loc[fake["product"].isin(["current", "savings"]), "term_months"] == "").all()
+    assert fake["account_id"].str.fullmatch(r"ACC-\d{6}").all()  # the escaped A stays a letter A
+    assert set(fake["employed"]) == {"true", "false"}  # a declared boolean keeps the data's words, not True/False
+    named = fake[(fake["customer_name"] != "") & (fake["email"] != "")]
+    last = named["customer_name"].str.split().str[-1].str.lower().str.replace(r"[^a-z]", "", regex=True)
+    local = named["email"].str.split("@").str[0]
+    assert len(named) > 500
+    assert all(b in a for a, b in zip(local, last, strict=True))  # email built from the entity's full name

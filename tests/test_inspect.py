@@ -327,20 +327,54 @@ def test_mermaid_has_every_edge_and_quoted_labels():
     assert sorted((by_id[a], by_id[b]) for a, b in found) == sorted(model.edges())
 
 
+SVG_NS = "{http://www.w3.org/2000/svg}"
+
+
 def _boxes(svg: str) -> list[tuple[float, float, float, float]]:
-    root = ET.fromstring(svg)
-    ns = "{http://www.w3.org/2000/svg}"
-    return [tuple(float(r.get(k)) for k in ("x", "y", "width", "height"))
-            for r in root.iter(f"{ns}rect") if r.get("class") == "node"]
+    """(x, y, width, height) of every column's box: a ``rect`` of class node (the hand-drawn SVG) or the
+    bounding box of the path inside a ``g`` of class node (matplotlib's SVG)."""
+    out = []
+    for el in ET.fromstring(svg).iter():
+        if el.get("class") != "node":
+            continue
+        if el.tag == f"{SVG_NS}rect":
+            out.append(tuple(float(el.get(k)) for k in ("x", "y", "width", "height")))
+        else:
+            path = el.find(f"{SVG_NS}path")
+            xy = [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?(?:e-?\d+)?", path.get("d"))]
+            xs, ys = xy[0::2], xy[1::2]
+            out.append((min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys)))
+    return out
+
+
+@pytest.fixture()
+def no_matplotlib(monkeypatch):
+    """``import matplotlib`` fails, as when the optional extra is not installed."""
+    import sys
+
+    for name in [m for m in sys.modules if m == "matplotlib" or m.startswith("matplotlib.")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+
+
+@pytest.fixture(params=["matplotlib", "hand-drawn"])
+def svg_engine(request) -> str:
+    """Run an SVG test with matplotlib (when installed) and with the hand-drawn fallback."""
+    if request.param == "matplotlib":
+        pytest.importorskip("matplotlib")
+    else:
+        request.getfixturevalue("no_matplotlib")
+    return request.param
 
 
 @pytest.mark.parametrize("direction", ["LR", "TD"])
-def test_svg_well_formed_one_box_per_column_no_overlap(direction):
+def test_svg_well_formed_one_box_per_column_no_overlap(direction, svg_engine):
     names = [f"column-{i} {'x' * (i % 7)}" for i in range(30)]
     parents = random_dag(30, seed=7)
     model = fake_model(names, parents)
     svg = to_svg(model, direction=direction)
-    root = ET.fromstring(svg)
+    root = ET.fromstring(svg)  # valid XML
+    assert root.tag == f"{SVG_NS}svg" and svg.startswith("<svg")
     w, h = (float(v) for v in root.get("viewBox").split()[2:])
     boxes = _boxes(svg)
     assert len(boxes) == 30
@@ -351,23 +385,54 @@ def test_svg_well_formed_one_box_per_column_no_overlap(direction):
         assert x1 + w1 <= x2 or x2 + w2 <= x1 or y1 + h1 <= y2 or y2 + h2 <= y1, "boxes overlap"
 
 
-def test_layout_reduces_crossings_and_escapes_names():
+def test_layout_reduces_crossings_and_escapes_names(svg_engine):
     from bayes_synth.inspect.layout import count_crossings  # noqa: F401 -- part of the layout's API
 
     lay = layout(NAMES, PARENTS)
     for parent, child, _ in lay.routes:
         assert lay.boxes[parent].layer < lay.boxes[child].layer
     svg = to_svg(fake_model(NAMES, PARENTS))
-    ET.fromstring(svg)  # quotes, < and & escaped
+    root = ET.fromstring(svg)  # quotes, < and & escaped
     assert len(_boxes(svg)) == len(NAMES)
+    hover = sorted(t.text for t in root.iter(f"{SVG_NS}title"))
+    assert "a<b&c (categorical)" in hover and 'say "hi" \u2192 a<b&c' in hover  # boxes and arrows tell what they are
     with pytest.raises(ValueError, match="cycle"):
         layout(["a", "b"], [(1,), (0,)])
+
+
+def test_svg_is_drawn_by_matplotlib_when_installed():
+    pytest.importorskip("matplotlib")
+    from bayes_synth.inspect.graph import KIND_COLOURS, svg_from_layout
+
+    svg = to_svg(tiny_model())
+    root = ET.fromstring(svg)
+    assert "Matplotlib" in svg and "<?xml" not in svg and svg.startswith("<svg")  # embeddable as it is
+    assert svg != svg_from_layout(layout(tiny_model().columns, tiny_model().parents_idx), {})
+    texts = [t.text for t in root.iter(f"{SVG_NS}text")]
+    assert {"sex", "age", "income"} <= set(texts)  # names stay text, and the title is visible too
+    assert any(t.startswith("Bayesian network: 3 columns") for t in texts)
+    assert KIND_COLOURS["categorical"] in svg
+    assert svg == to_svg(tiny_model()), "no date or random ids: the same model gives the same file"
+
+
+def test_svg_falls_back_to_the_hand_drawn_one_without_matplotlib(no_matplotlib):
+    from bayes_synth.inspect.graph import svg_from_layout
+
+    model = tiny_model()
+    svg = to_svg(model)
+    ET.fromstring(svg)
+    kinds = {c: model.codecs[c].kind for c in model.columns}
+    assert svg == svg_from_layout(layout(model.columns, model.parents_idx), kinds,
+                                  title="Bayesian network: 3 columns, 3 edges")
+    assert "Matplotlib" not in svg
 
 
 def test_model_graph_method(fitted):
     assert fitted.graph("dot").startswith("digraph")
     assert fitted.graph("mermaid").startswith("graph LR")
     assert len(_boxes(fitted.graph("svg"))) == len(fitted.columns)
+    income = {"income", *fitted.parents("income"), *fitted.children("income")}
+    assert len(_boxes(fitted.graph("svg", column="income"))) == len(income) < len(fitted.columns)
     with pytest.raises(ParameterError):
         fitted.graph("gif")
 
@@ -517,3 +582,192 @@ def test_png_without_matplotlib_says_how_to_install_it(monkeypatch, fitted_path,
     assert code == 2 and "pip install 'bayes_synth[pictures]'" in err and not target.exists()
     code, out, _ = run(["inspect", str(fitted_path), "--graph", "svg"], capsys)
     assert code == 0 and out.startswith("<svg")  # the other pictures need nothing
+
+
+# ------------------------------------------------------------------- what inspect and the card must show
+def _text_sections(out: str) -> dict[str, str]:
+    """The inspect text report split at its underlined headings: heading -> body."""
+    lines = out.splitlines()
+    heads = [i for i in range(len(lines) - 1) if lines[i] and set(lines[i + 1]) <= {"-", "="}
+             and len(lines[i + 1]) == len(lines[i])]
+    return {lines[i]: "\n".join(lines[i + 2:[*heads, len(lines) + 1][k + 1] - 1]) for k, i in enumerate(heads)}
+
+
+def _md_section(text: str, heading: str) -> str:
+    """The Markdown between ``heading`` (a whole line) and the next heading."""
+    lines = text.splitlines()
+    start = lines.index(heading) + 1
+    end = next((i for i in range(start, len(lines)) if lines[i].startswith("#")), len(lines))
+    return "\n".join(lines[start:end])
+
+
+RULES_TEXT = "# adults only\nrule age >= 18   # a comment that must be kept\n\nrule age <= 99\n"
+
+
+def test_inspect_shows_the_columns_table_rules_and_versions(tmp_path, capsys):
+    from bayes_synth.inspect.card import domain_text
+
+    model = tiny_model()
+    model.rules_source = RULES_TEXT
+    model.rules_origin = {"file": "rules.bsc", "sha256": "ab" * 32, "as_written": True}
+    model.settings["versions"] = {"bayes_synth": "0.1.0", "numpy": "9.8.7", "pgmpy": "1.1.2", "scipy": "1.17.1"}
+    code, out, _ = run(["inspect", str(save_model(model, tmp_path / "m.json"))], capsys)
+    sections = _text_sections(out)
+    assert code == 0
+    columns = sections["Columns"].strip("\n").splitlines()
+    assert re.fullmatch(r"\s+column\s+kind\s+semantic type\s+modelled domain", columns[0])
+    for name in model.columns:  # one row per column: its kind and modelled domain
+        row = next(ln for ln in columns if ln.split()[0] == name)
+        assert model.codecs[name].kind in row and domain_text(model, name) in row
+    rules = sections["Rules"]
+    for line in RULES_TEXT.splitlines():  # the rules source, as stored (comments included)
+        assert line.strip() in rules
+    assert "file: rules.bsc" in rules and f"SHA-256 of the file's bytes: {'ab' * 32}" in rules
+    assert "stored in the model as written" in rules
+    versions = sections["Format and versions"]
+    for pkg, version in model.settings["versions"].items():
+        assert f"- {pkg}: {version}" in versions
+    code, out, _ = run(["inspect", str(save_model(tiny_model(), tmp_path / "plain.json"))], capsys)
+    assert _text_sections(out)["Rules"].strip() == "No constraints file."
+
+
+def test_a_fit_records_scipy_and_pgmpy_versions(fitted, fitted_path, capsys):
+    import importlib.metadata as md
+
+    versions = fitted.settings["versions"]
+    assert {"bayes_synth", "numpy", "pandas", "scipy", "pgmpy", "diffprivlib"} <= set(versions)
+    code, out, _ = run(["inspect", str(fitted_path)], capsys)
+    for pkg in ("scipy", "pgmpy"):
+        assert f"- {pkg}: {md.version(pkg)}" in _text_sections(out)["Format and versions"]
+
+
+def test_model_card_lists_declared_public_and_estimated_under_dp(fitted):
+    card = fitted.model_card()
+    declared = _md_section(card, "### Declared public (costs nothing)")
+    estimated = _md_section(card, "### Estimated under DP (charged to the ledger)")
+    assert declared.strip() and estimated.strip()
+    for column in fitted.columns:  # every column's declared facts are listed
+        assert column in declared
+    assert "bounds" in declared and "categories" in declared and "nullability" in declared
+    for fact in ("row count", "network structure (parent choices)", "conditional probability tables"):
+        assert fact in estimated
+    counts = sum(e.query_kind == "counts" for e in fitted.ledger.entries)
+    assert f"conditional probability tables ({counts} queries)" in estimated
+    html = fitted.model_card("html")
+    assert "Declared public (costs nothing)" in html and "Estimated under DP (charged to the ledger)" in html
+
+
+# --------------------------------------------------------------------------------- rules as written
+@pytest.fixture(scope="module")
+def ruled(adult, tmp_path_factory):
+    """Two no-noise fits: one with a single rules file (comments, blank lines), one with an include."""
+    folder = tmp_path_factory.mktemp("rules")
+    single = folder / "rules.bsc"
+    single.write_bytes(RULES_TEXT.replace("\n", "\r\n").encode())  # CRLF: the hash is of the bytes as read
+    (folder / "common.bsc").write_text("# shared\nrule age >= 18\n")
+    main = folder / "main.bsc"
+    main.write_text('include "common.bsc"\n# local\nrule age <= 99\n')
+    out = {}
+    for name, rules in (("single", single), ("include", main)):
+        synth = fit(adult, epsilon=INF, schema={c: SCHEMA[c] for c in COLUMNS}, constraints=rules, max_parents=1)
+        out[name] = (synth.save(folder / f"{name}.json"), rules)
+    return out
+
+
+def test_rules_are_stored_as_written_with_file_name_and_sha256(ruled, capsys):
+    import hashlib
+
+    from bayes_synth import load_model
+
+    path, rules = ruled["single"]
+    stored = json.loads(path.read_text())["rules"]
+    assert stored["source"] == RULES_TEXT  # comments, blank lines and spacing kept (line ends as LF)
+    assert stored["file"] == "rules.bsc" and stored["as_written"] is True
+    assert stored["sha256"] == hashlib.sha256(rules.read_bytes()).hexdigest()
+    model = load_model(path)
+    assert (model.sample(300, random_state=0)["age"] >= 18).all()  # the stored text still drives sampling
+    card = model.model_card()
+    assert "stored in the model as written (comments and layout kept)" in card and stored["sha256"] in card
+    assert "# a comment that must be kept" in card
+    code, out, _ = run(["inspect", str(path)], capsys)
+    assert code == 0 and "file: rules.bsc" in out and stored["sha256"] in out
+
+
+def test_rules_with_includes_are_stored_in_canonical_form_and_say_so(ruled):
+    import hashlib
+
+    from bayes_synth import load_model
+
+    path, rules = ruled["include"]
+    stored = json.loads(path.read_text())["rules"]
+    assert stored["as_written"] is False and stored["file"] == "main.bsc" and "include" not in stored["source"]
+    assert stored["sha256"] == hashlib.sha256(rules.read_bytes()).hexdigest()
+    card = load_model(path).model_card()
+    assert "canonical form (includes expanded; comments and layout not kept)" in card
+    assert "stored in the model as written" not in card
+
+
+def test_stored_rules_may_not_include_files(ruled, tmp_path):
+    from bayes_synth import load_model
+    from bayes_synth.errors import ModelFormatError
+
+    path, _ = ruled["single"]
+    data = json.loads(path.read_text())
+    secret = tmp_path / "secret.bsc"
+    secret.write_text("rule age >= 0\n")
+    data["rules"]["source"] = f'include "{secret}"\n' + data["rules"]["source"]
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(data))
+    with pytest.raises(ModelFormatError, match="must not include other files"):
+        load_model(bad)
+
+
+# ------------------------------------------------------------------------- options that go together
+def test_inspect_graph_with_column_draws_its_neighbourhood(fitted, fitted_path, capsys):
+    code, out, _ = run(["inspect", str(fitted_path), "--graph", "mermaid", "--column", "income"], capsys)
+    labels = set(re.findall(r'\["([^"]*)"\]', out))
+    assert code == 0 and labels == {"income", *fitted.parents("income"), *fitted.children("income")}
+    assert len(re.findall(r"-->", out)) >= len(fitted.parents("income")) + len(fitted.children("income"))
+    code, out, _ = run(["inspect", str(fitted_path), "--graph", "svg", "--column", "income"], capsys)
+    assert code == 0 and len(_boxes(out)) == len(labels) and "Neighbourhood of income" in out
+    code, _, err = run(["inspect", str(fitted_path), "--graph", "dot", "--column", "nope"], capsys)
+    assert code == 2 and "Unknown column 'nope'" in err
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    (["--graph", "svg", "--format", "json"], "--format json sets how the report is printed; --graph svg"),
+    (["--graph", "mermaid", "--format", "text"], "--format text sets how the report is printed"),
+    (["--card", "markdown", "--format", "markdown"], "--card markdown has its own format"),
+    (["--card", "html", "--column", "income"], "the model card covers the whole model"),
+])
+def test_inspect_refuses_options_it_would_ignore(fitted_path, capsys, extra, message):
+    code, out, err = run(["inspect", str(fitted_path), *extra], capsys)
+    assert code == 2 and message in err and out == ""
+
+
+# ------------------------------------------------------------------- load_model answers directly
+def test_load_model_answers_the_auditors_questions(fitted_path):
+    from bayes_synth import Synthesizer, load_model
+    from bayes_synth.errors import NotFittedError
+    from bayes_synth.modelview import ModelView
+
+    model = load_model(fitted_path)
+    inner = model.model_
+    assert model.parents("income") == inner.parents("income") and model.children("income") == inner.children("income")
+    assert model.columns == inner.columns and model.edges() == inner.edges()
+    assert model.table("income").equals(inner.table("income"))
+    assert model.explain("income") == inner.explain("income")
+    assert model.explain("income", format="text") == inner.explain("income", format="text")
+    evidence = {"sex": "Female"}
+    assert model.query("income", evidence=evidence).equals(inner.query("income", evidence=evidence))
+    assert model.ledger is inner.ledger and model.ledger.to_frame().equals(inner.ledger.to_frame())
+    assert model.model_card() == inner.model_card() and model.model_card("html") == inner.model_card("html")
+    assert model.strongest_dependencies(3).equals(inner.strongest_dependencies(3))
+    assert model.graph("mermaid", column="income") == inner.graph("mermaid", column="income")
+    fresh = Synthesizer()
+    for call in (lambda: fresh.parents("income"), lambda: fresh.ledger, lambda: fresh.model_card(),
+                 lambda: fresh.query("income"), lambda: fresh.table("income"), lambda: fresh.explain("income")):
+        with pytest.raises(NotFittedError, match="not fitted yet"):
+            call()
+    for name in ("parents", "children", "table", "explain", "query", "ledger", "model_card", "graph", "edges"):
+        assert getattr(ModelView, name).__doc__, name

@@ -9,8 +9,9 @@ post-processing and costs no privacy budget. The usual entry points are methods 
 - ``model.query(target, evidence)``: P(target | evidence) by exact inference (:mod:`.query`);
 - ``model.strongest_dependencies(k)``: edges ranked by mutual information;
 - ``model.model_card(format)``: the guarantee and what it covers (:mod:`.card`);
-- ``model.graph(format)``: DOT, Mermaid or SVG (:mod:`.graph`, laid out by :mod:`.layout`), or PNG
-  (:mod:`.png`, with the optional matplotlib).
+- ``model.graph(format)``: DOT or Mermaid text (:mod:`.graph`), or SVG and PNG drawn by the optional
+  matplotlib (:mod:`.png`; without it the SVG is drawn by :mod:`.graph`), all laid out by :mod:`.layout`;
+  ``column=`` draws one column's neighbourhood.
 
 Files are audited with :func:`~bayes_synth.inspect.audit.audit_file` (``bayes-synth audit``), which
 reads the JSON itself so that it can explain why a file is wrong instead of failing to load it.

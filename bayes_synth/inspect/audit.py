@@ -75,6 +75,8 @@ def audit_file(path: str | Path, *, require_dp: bool = False) -> AuditResult:
     from bayes_synth.jsonio import loads_strict
 
     p = Path(path)
+    if p.is_dir():
+        return AuditResult(str(p), unreadable="it is a directory, not a model file")
     try:
         data = loads_strict(p.read_bytes(), source=str(p))
     except OSError as exc:
@@ -107,6 +109,7 @@ def audit_data(data: Any, source: str = "model", *, require_dp: bool = False) ->
     entries = _ledger(data, result)
     if entries is not None and names is not None and parents is not None:
         _coverage(entries, names, parents, result)
+    _settings(data, result)
     _loader(data, source, result)  # last: its reasons follow the independent ones
     _flags(data, entries, result, require_dp)
     return result
@@ -245,15 +248,24 @@ def _tables(data: dict, names: list[str], sizes: list[int], parents: list[list[i
         result.failures.append("tables: $.tables must be an object with one table per column")
         return
     ok = True
+    extra = [k for k in tables if k not in names]
+    if extra:
+        result.failures.append(f"tables: $.tables has a table for {', '.join(map(repr, extra[:5]))}, which is not "
+                               "a column of $.codecs (one table per column, no others)")
+        ok = False
     for name, size, ps in zip(names, sizes, parents, strict=True):
         shape = (math.prod(sizes[p] for p in ps), size)
         where = f"$.tables.{name}"
-        try:
-            t = np.array(tables[name], dtype=float)
-        except (KeyError, ValueError, TypeError, OverflowError):
-            result.failures.append(f"tables: {where} is missing or not a rectangular array of numbers")
+        if name not in tables:
+            result.failures.append(f"tables: {where} is missing (every column needs its table)")
             ok = False
             continue
+        odd = _not_numbers(tables[name])
+        if odd:
+            result.failures.append(f"tables: {where}{odd}")
+            ok = False
+            continue
+        t = np.array(tables[name], dtype=float)
         if t.shape != shape:
             result.failures.append(f"tables: {where} has shape {list(t.shape)}, but its parents and domain "
                                    f"need {list(shape)}")
@@ -402,6 +414,34 @@ def _coverage(entries: list[_Entry], names: list[str], parents: list[list[int]],
                              "selections")
 
 
+def _settings(data: dict, result: AuditResult) -> None:
+    """``$.settings`` must say whether the noise was seeded (true/false) and record the library versions."""
+    settings = data.get("settings")
+    if not isinstance(settings, dict):
+        what = "missing" if settings is None else f"not an object ({type(settings).__name__})"
+        result.failures.append(f"settings: $.settings is {what}: the file cannot say whether its noise was seeded or "
+                               "which library versions fitted it")
+        return
+    failures_before = len(result.failures)
+    seeded = settings.get("seeded")
+    if not isinstance(seeded, bool):
+        got = "nothing (missing)" if "seeded" not in settings else f"{str(seeded)[:40]!r}"
+        result.failures.append(f"settings: $.settings.seeded must be true or false; got {got} (anything else hides "
+                               "whether the noise is reproducible)")
+    versions = settings.get("versions")
+    if not isinstance(versions, dict) or not versions:
+        got = "missing" if versions is None else "not an object of library versions"
+        result.failures.append(f"settings: $.settings.versions is {got}: it must map each library (bayes_synth, "
+                               "numpy, ...) to its version (text)")
+    elif not isinstance(versions.get("bayes_synth"), str) or not all(isinstance(k, str) and isinstance(v, str)
+                                                                     for k, v in versions.items()):
+        result.failures.append("settings: $.settings.versions must map library names to versions as text, "
+                               "including 'bayes_synth'")
+    if len(result.failures) == failures_before:
+        result.passed.append(f"settings: seeded is {str(seeded).lower()}; versions recorded for "
+                             f"{', '.join(versions)}")
+
+
 def _flags(data: dict, entries: list[_Entry] | None, result: AuditResult, require_dp: bool) -> None:
     priv = data.get("privacy") if isinstance(data.get("privacy"), dict) else {}
     settings = data.get("settings") if isinstance(data.get("settings"), dict) else {}
@@ -422,6 +462,28 @@ def _flags(data: dict, entries: list[_Entry] | None, result: AuditResult, requir
 
 
 # --------------------------------------------------------------------------------------- helpers
+def _not_numbers(table: Any) -> str | None:
+    """Why ``table`` is not a non-empty list of equally long rows of JSON numbers, or None.
+
+    Text (``"0.5"``) and booleans are refused: ``numpy`` would silently read them as numbers.
+
+    >>> _not_numbers([[0.5, 0.5]]) is None, _not_numbers([[True, 0.5]])
+    (True, '[0][0] must be a number, not true (a boolean)')
+    """
+    if not isinstance(table, list) or not table:
+        return " must be a non-empty list of rows of probabilities"
+    width = len(table[0]) if isinstance(table[0], list) else -1
+    for r, row in enumerate(table):
+        if not isinstance(row, list) or len(row) != width:
+            return f"[{r}] must be a list of numbers as long as row 0"
+        for c, v in enumerate(row):
+            if type(v) is not float and type(v) is not int:
+                shown = f"{str(v).lower()} (a boolean)" if isinstance(v, bool) else \
+                    f"text {v[:40]!r}" if isinstance(v, str) else f"a {type(v).__name__}"
+                return f"[{r}][{c}] must be a number, not {shown}"
+    return None
+
+
 def _number(x: Any) -> bool:
     return isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)
 

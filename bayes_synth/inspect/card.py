@@ -52,6 +52,8 @@ def _status_line(st: Status) -> str:
     if not st.private:
         return "NOT DP (epsilon = inf): no noise was added; the model may reveal individual records"
     text = "differentially private"
+    if st.seed_unknown:
+        return text + "; noise source unknown (the settings do not say whether it was seeded): not for release"
     return text + ("; seeded noise: for tests only, not for release" if st.seeded else "")
 
 
@@ -65,7 +67,8 @@ def _guarantee(model: Model, st: Status) -> list[Block]:
              f"Unit of privacy: {UNIT}; a person with k rows is protected at k x epsilon (group privacy)",
              "Composition: basic sequential composition; the ledger's epsilons add up to the total",
              "Noise source: " + ("SEEDED (reproducible): for tests only, not for release" if st.seeded
-                                 else "operating-system entropy"),
+                                 else "UNKNOWN ($.settings.seeded is missing or not true/false): treat as seeded, "
+                                 "not for release" if st.seed_unknown else "operating-system entropy"),
              "Sampling, queries and explanations of the model are post-processing: they cost no budget"]
     if st.void:
         items.insert(1, "VOID: a disclosure filter read the real data at sample time; no DP guarantee holds")
@@ -162,9 +165,39 @@ def _rules(model: Model) -> list[Block]:
     if not model.rules_source:
         return [Heading("Rules"), Para("No constraints file: no rules restrict sampling.")]
     return [Heading("Rules"),
-            Para("The constraints file the model was fitted with. It is public: it is stored in the model "
-                 "as written, and its declarations and rules cost no budget (except 'combine', learned under DP)."),
+            Para(f"The constraints file the model was fitted with. It is public: it is {stored_how(model)}, and "
+                 "its declarations and rules cost no budget (except 'combine', learned under DP)."),
+            Bullets(rules_facts(model)),
             Code(model.rules_source.rstrip("\n"))]
+
+
+def stored_how(model: Model) -> str:
+    """How the model keeps its rules text: as written, in canonical form, or (older files) not said."""
+    written = (model.rules_origin or {}).get("as_written")
+    if written is True:
+        return "stored in the model as written (comments and layout kept)"
+    if written is False:
+        return "stored in the model in canonical form (includes expanded; comments and layout not kept)"
+    return "stored in the model (this older file does not say whether as written or in canonical form)"
+
+
+def rules_facts(model: Model) -> list[str]:
+    """The rules' file name, SHA-256 and how they are stored, one line each (for the card and inspect).
+
+    >>> from bayes_synth.inspect.examples import tiny_model
+    >>> m = tiny_model()
+    >>> m.rules_source, m.rules_origin = "rule age >= 18", {"file": "r.bsc", "sha256": "ab" * 32, "as_written": True}
+    >>> rules_facts(m)[0]
+    'file: r.bsc'
+    """
+    origin = model.rules_origin or {}
+    file, digest = origin.get("file"), origin.get("sha256")
+    out = [f"file: {file}" if file else "file: none recorded (the rules were given as text)" if "file" in origin
+           else "file: not recorded (older model file)"]
+    of = "the file's bytes" if file else "the rules text (UTF-8)"
+    out.append(f"SHA-256 of {of}: {digest}" if digest else "SHA-256: not recorded (older model file)")
+    out.append(stored_how(model))
+    return out
 
 
 def _versions(model: Model) -> list[Block]:
@@ -190,14 +223,16 @@ def _not_covered(model: Model, st: Status) -> list[Block]:
         "them without the data",
         "The disclosure filter (bayes-synth sample --risk-filter) reads the real data: output it cut has no DP "
         "guarantee" + (" -- this model's ledger records one: VOID" if st.void else " (not used for this model)"),
-        "The rules file is public: it is stored in the model as written",
+        f"The rules file is public: it is {stored_how(model)}" if model.rules_source
+        else "The rules file is public (this model has none)",
         "Reports that read the real data (the demo summary, the ingest report, bayes-synth report) are local "
         "outputs for the data owner, outside the guarantee",
         "The unit of privacy is one row: people with several rows need entity-level bounding, not done here",
         "The exponential mechanism is implemented with floating point (Mironov 2012): a known residual risk",
     ]
-    if st.seeded:
-        items.append("Seeded noise: anyone with the seed can remove the noise; never release a seeded model")
+    if st.seeded or st.seed_unknown:
+        items.append("Seeded noise: anyone with the seed can remove the noise; never release a seeded model"
+                     + (" (this model does not say whether it is seeded)" if st.seed_unknown else ""))
     if not st.private:
         items.insert(0, "NOTHING: this model was fitted without noise (epsilon = inf) and is NOT DP")
     return [Heading("What is not covered"), Bullets(items)]

@@ -8,7 +8,8 @@
     bayes-synth audit MODEL [--json] [--require-dp] [--quiet]
 
 ``inspect`` prints what the model holds and promises (read through the strict loader); with ``--graph``
-or ``--card`` it prints (or writes with ``-o``) that picture or the model card instead; a PNG picture is
+or ``--card`` it prints (or writes with ``-o``) that picture or the model card instead (``--column`` with
+``--graph`` draws that column's neighbourhood; ``--format`` is for the reports only); a PNG picture is
 binary, so ``--graph png`` needs ``-o FILE`` (and matplotlib: ``pip install 'bayes_synth[pictures]'``). ``audit``
 re-checks the file independently of the loader: exit 0 PASS, 1 FAIL, 2 unreadable file.
 
@@ -37,9 +38,11 @@ def add_inspect(sub: Any, common: argparse.ArgumentParser) -> None:
                        "the model card (--card). Reads only the model file.")
     p.add_argument("model", metavar="MODEL", help="a model file written by 'bayes-synth fit'")
     p.add_argument("--column", metavar="COL", help="explain one column: its parents and children with mutual "
-                   "information, and its conditional table")
-    p.add_argument("--format", choices=("text", "json", "markdown"), default="text",
-                   help="how to print the report (default: text)")
+                   "information, and its conditional table; with --graph, draw only the column, its parents and "
+                   "its children")
+    p.add_argument("--format", choices=("text", "json", "markdown"),
+                   help="how to print the report or the column's explanation (default: text); not for --graph "
+                        "or --card, which have their own formats")
     p.add_argument("--top", type=_positive_int, default=10, metavar="K",
                    help="strongest dependencies shown (default 10)")
     p.add_argument("--graph", choices=("dot", "mermaid", "svg", "png"),
@@ -71,28 +74,36 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     """``bayes-synth inspect``: the model's report, one column's explanation, a picture or the card."""
     from bayes_synth.modelfile import load_model_file
 
+    if args.graph and args.card:
+        raise _usage("choose one of --graph and --card")
+    if args.format and (args.graph or args.card):
+        option = f"--graph {args.graph}" if args.graph else f"--card {args.card}"
+        raise _usage(f"--format {args.format} sets how the report is printed; {option} has its own format "
+                     "(leave out --format, or leave out --graph/--card to get the report)")
+    if args.card and args.column:
+        raise _usage("the model card covers the whole model and cannot be limited to one column; use --column "
+                     "without --card for that column's explanation, or with --graph for its neighbourhood")
     if args.graph == "png" and not args.output:
         raise _usage("--graph png makes a binary picture, which cannot be printed: "
                      "give a file to write it to with -o FILE (e.g. -o network.png)")
     model = load_model_file(args.model)
-    if args.graph and args.card:
-        raise _usage("choose one of --graph and --card")
+    fmt = args.format or "text"
     if args.graph == "png":
         from bayes_synth.io import atomic_write_bytes
 
-        path = atomic_write_bytes(args.output, model.graph("png", direction=args.direction),
+        path = atomic_write_bytes(args.output, model.graph("png", direction=args.direction, column=args.column),
                                   inputs=[args.model], force=args.force)
         if not args.quiet:
             print(f"Wrote the png graph to '{path}'.")
         return 0
     if args.graph:
-        text = model.graph(args.graph, direction=args.direction)
+        text = model.graph(args.graph, direction=args.direction, column=args.column)
     elif args.card:
         text = model.model_card(args.card)
     elif args.column:
-        text = column_report(model, args.column, args.format)
+        text = column_report(model, args.column, fmt)
     else:
-        text = model_report(model, args.format, k=args.top, title=f"Model '{args.model}'")
+        text = model_report(model, fmt, k=args.top, title=f"Model '{args.model}'")
     if args.output:
         from bayes_synth.io import atomic_write_text
 
@@ -184,6 +195,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
     try:
         return args.func(args)
+    except BrokenPipeError:  # the reader went away (`... | head`): stop quietly, as bayes-synth does
+        from bayes_synth.cli import broken_pipe
+
+        return broken_pipe()
     except (BayesSynthError, OSError) as exc:
         message = " ".join(str(exc).split()) or type(exc).__name__
         print(f"{PROG}: error: {message}", file=sys.stderr, flush=True)

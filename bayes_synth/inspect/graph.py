@@ -1,10 +1,11 @@
 """Pictures of the network: Graphviz DOT text, Mermaid text and a self-contained SVG drawing.
 
-DOT and Mermaid are text for other tools (``dot -Tpng``, a Markdown page that renders Mermaid); the
-SVG is drawn here from :mod:`bayes_synth.inspect.layout`, with no new dependency. Boxes are coloured by
-column kind; hovering a box or an arrow shows its details. PNG is drawn by :mod:`bayes_synth.inspect.png`
-from the same layout, colours (:data:`KIND_COLOURS`) and legend (:data:`KIND_LEGEND`) with matplotlib,
-an optional dependency (``pip install 'bayes_synth[pictures]'``).
+DOT and Mermaid are text for other tools (``dot -Tpng``, a Markdown page that renders Mermaid). SVG
+and PNG are drawn by matplotlib (:mod:`bayes_synth.inspect.png`, the optional extra
+``pip install 'bayes_synth[pictures]'``) from :mod:`bayes_synth.inspect.layout`, the colours
+(:data:`KIND_COLOURS`) and the legend (:data:`KIND_LEGEND`) defined here; without matplotlib the SVG
+is drawn by hand from the same layout (:func:`svg_from_layout`). Boxes are coloured by column kind;
+hovering a box or an arrow shows its details.
 
 >>> from bayes_synth.inspect.examples import tiny_model
 >>> print(to_mermaid(tiny_model()))
@@ -19,8 +20,9 @@ graph LR
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from html import escape
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bayes_synth.inspect.layout import Layout, layout
 
@@ -37,6 +39,36 @@ KIND_COLOURS = {
 }
 KIND_LEGEND = (("categorical", "categorical"), ("boolean", "boolean"), ("integer", "number"), ("date", "date/time"))
 LEGEND_HEIGHT = 28.0
+
+
+@dataclass(frozen=True)
+class SubNetwork:
+    """Part of a model's network (some columns and the edges among them), drawn like a whole model."""
+
+    columns: list[str]
+    parents_idx: tuple[tuple[int, ...], ...]
+    codecs: dict[str, Any]
+    title: str
+
+    def edges(self) -> list[tuple[str, str]]:
+        return [(self.columns[p], self.columns[c]) for c, ps in enumerate(self.parents_idx) for p in ps]
+
+
+def neighbourhood(model: Model, column: str) -> SubNetwork:
+    """``column``, its parents and its children, with the network's edges among them.
+
+    >>> from bayes_synth.inspect.examples import tiny_model
+    >>> sub = neighbourhood(tiny_model(), "age")
+    >>> sub.columns, sub.edges()
+    (['sex', 'age', 'income'], [('sex', 'age'), ('sex', 'income'), ('age', 'income')])
+    """
+    keep = {column, *model.parents(column), *model.children(column)}  # unknown column: ParameterError
+    names = [c for c in model.columns if c in keep]
+    index = {c: i for i, c in enumerate(names)}
+    parents = tuple(tuple(index[p] for p in model.parents(c) if p in index) for c in names)
+    edges = sum(len(ps) for ps in parents)
+    return SubNetwork(names, parents, {c: model.codecs[c] for c in names},
+                      f"Neighbourhood of {column}: {len(names)} columns, {edges} edges")
 
 
 def to_dot(model: Model, *, direction: str = "LR") -> str:
@@ -71,18 +103,30 @@ def to_mermaid(model: Model, *, direction: str = "LR") -> str:
 def to_svg(model: Model, *, direction: str = "LR", title: str | None = None) -> str:
     """A standalone SVG drawing of the network (layered layout, one box per column, arrows to children).
 
+    Drawn by matplotlib when it is installed (the PNG's drawing: :func:`~bayes_synth.inspect.png.svg_with_matplotlib`),
+    else by :func:`svg_from_layout`. Either way it starts at ``<svg``, every column is one element of class
+    ``node`` and every edge one of class ``edge``, each with a ``<title>``.
+
     >>> from bayes_synth.inspect.examples import tiny_model
     >>> svg = to_svg(tiny_model())
     >>> svg.startswith("<svg") and svg.count('class="node"') == 3
     True
     """
+    from bayes_synth.errors import MissingDependencyError
+    from bayes_synth.inspect.png import svg_with_matplotlib
+
     lay = layout(model.columns, model.parents_idx, direction=direction)
-    return svg_from_layout(lay, {c: model.codecs[c].kind for c in model.columns},
-                           title=title or f"Bayesian network: {len(model.columns)} columns, {len(model.edges())} edges")
+    kinds = {c: model.codecs[c].kind for c in model.columns}
+    title = title or f"Bayesian network: {len(model.columns)} columns, {len(model.edges())} edges"
+    try:
+        return svg_with_matplotlib(lay, kinds, title=title)
+    except MissingDependencyError:  # no matplotlib: the same layout, drawn here
+        return svg_from_layout(lay, kinds, title=title)
 
 
 def svg_from_layout(lay: Layout, kinds: dict[str, str], *, title: str = "") -> str:
-    """Draw a :class:`~bayes_synth.inspect.layout.Layout` as SVG text (boxes, curved arrows, legend)."""
+    """Draw a :class:`~bayes_synth.inspect.layout.Layout` as SVG text (boxes, curved arrows, legend) by hand:
+    the fallback of :func:`to_svg` when matplotlib is not installed."""
     w, h = lay.width, lay.height + LEGEND_HEIGHT
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w:.0f} {h:.0f}" width="{w:.0f}" '
              f'height="{h:.0f}" font-family="Helvetica, Arial, sans-serif" font-size="12" role="img">',

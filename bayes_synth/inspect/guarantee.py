@@ -23,6 +23,8 @@ NEIGHBOURING = "add/remove one record"
 UNIT = "one row"
 NOT_DP = "NOT DP (epsilon = inf)"
 SEEDED = "seeded noise: for tests only, not for release"
+SEED_UNKNOWN = ("noise source unknown: $.settings.seeded is missing or not true/false; treat the model as seeded, "
+                "not for release")
 VOID = "DP guarantee void: a disclosure filter read the real data"
 _EXACT = "exact (not DP)"
 
@@ -38,6 +40,7 @@ class Status:
     delta: float
     spent_epsilon: Fraction
     spent_delta: Fraction
+    seed_unknown: bool = False  # the settings do not say (true/false) whether the noise was seeded
 
     @property
     def verdict(self) -> str:
@@ -54,6 +57,8 @@ class Status:
             out.append(NOT_DP)
         if self.seeded:
             out.append(SEEDED)
+        if self.seed_unknown:
+            out.append(SEED_UNKNOWN)
         if self.void:
             out.append(VOID)
         return out
@@ -68,7 +73,8 @@ class Status:
         return text + (" -- void: a disclosure filter read the real data" if self.void else "")
 
     def to_dict(self) -> dict[str, Any]:
-        return {"verdict": self.verdict, "private": self.private, "seeded": self.seeded, "void": self.void,
+        return {"verdict": self.verdict, "private": self.private, "seeded": self.seeded,
+                "seed_unknown": self.seed_unknown, "void": self.void,
                 "epsilon": self.epsilon if self.private else "inf", "delta": self.delta,
                 "spent_epsilon": _frac(self.spent_epsilon), "spent_delta": _frac(self.spent_delta),
                 "neighbouring": NEIGHBOURING, "unit_of_privacy": UNIT, "guarantee": self.guarantee,
@@ -83,8 +89,10 @@ def status(model: Model) -> Status:
     ('differentially private', ['NOT DP (epsilon = inf)'])
     """
     led: Ledger = model.ledger
-    return Status(led.private, model.settings.get("seeded") is True, led.void, led.epsilon, led.delta,
-                  led.spent_epsilon, led.spent_delta)
+    settings = model.settings if isinstance(model.settings, dict) else {}
+    seeded = settings.get("seeded")
+    return Status(led.private, seeded is True, led.void, led.epsilon, led.delta, led.spent_epsilon, led.spent_delta,
+                  seed_unknown=not isinstance(seeded, bool))
 
 
 def budget_by_kind(ledger: Ledger) -> list[dict[str, Any]]:

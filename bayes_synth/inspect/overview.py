@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from bayes_synth.inspect.blocks import Block, Bullets, Code, Heading, Para, Table
-from bayes_synth.inspect.card import domain_text, semantic_type
+from bayes_synth.inspect.card import domain_text, rules_facts, semantic_type
 from bayes_synth.inspect.explain import strongest_dependencies
 from bayes_synth.inspect.guarantee import budget_by_kind, pretty, status
 
@@ -47,7 +47,9 @@ def overview(model: Model, *, k: int = 10) -> dict[str, Any]:
                     if st.private else None,
                     "entries": [e.to_dict() for e in led.entries]},
         "flags": st.flags,
-        "rules": {"source": model.rules_source, "lines": len(model.rules_source.splitlines())}
+        "rules": {"source": model.rules_source, "lines": len(model.rules_source.splitlines()),
+                  "file": (model.rules_origin or {}).get("file"), "sha256": (model.rules_origin or {}).get("sha256"),
+                  "as_written": (model.rules_origin or {}).get("as_written"), "facts": rules_facts(model)}
         if model.rules_source else None,
         "versions": settings.get("versions") if isinstance(settings.get("versions"), dict) else {},
         "created": settings.get("created"),
@@ -75,7 +77,8 @@ def overview_blocks(data: dict[str, Any], *, title: str = "Model") -> list[Block
                   if deps else Para("The network has no edges: every column is drawn independently."))
     blocks += _ledger_blocks(priv, n_cols)
     rules = data["rules"]
-    blocks += [Heading("Rules"), Code(rules["source"].rstrip("\n")) if rules else Para("No constraints file.")]
+    blocks += [Heading("Rules"), Bullets(rules["facts"]), Code(rules["source"].rstrip("\n"))] if rules \
+        else [Heading("Rules"), Para("No constraints file.")]
     versions = [f"file format: {data['format']} version {data['format_version']}"]
     versions += [f"{k}: {v}" for k, v in data["versions"].items()] or ["library versions: not recorded"]
     if data.get("created"):
