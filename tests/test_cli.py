@@ -462,6 +462,9 @@ def test_bank_example_fits_samples_and_checks(tmp_path, capsys):
     assert len(fake) == 1000
     assert {"annual_interest", "matures", "age_band"} <= set(fake.columns)
     assert (fake.loc[fake["product"].isin(["current", "savings"]), "term_months"] == "").all()
+    credit = fake["product"].isin(["loan", "mortgage"])
+    assert credit.any() and (fake.loc[credit, "term_months"] != "").all()  # demanded: not left missing
+    assert (fake["balance"] != "").all()
     assert fake["account_id"].str.fullmatch(r"ACC-\d{6}").all()  # the escaped A stays a letter A
     assert set(fake["employed"]) == {"true", "false"}  # a declared boolean keeps the data's words, not True/False
     named = fake[(fake["customer_name"] != "") & (fake["email"] != "")]
