@@ -454,7 +454,7 @@ def test_cli_check_bank(tmp_path, capsys):
     good = tmp_path / "bank.csv"
     good.write_text(BANK_CSV)
     assert main(["check", str(rules), str(good)]) == 0
-    assert capsys.readouterr().out == "OK: 9 rule(s) and 34 column check(s) hold on all 4 rows.\n"
+    assert capsys.readouterr().out == "OK: 10 rule(s) and 35 column check(s) hold on all 4 rows.\n"
     assert main(["check", "--quiet", str(rules), str(good)]) == 0
     assert capsys.readouterr().out == ""
     bad = tmp_path / "bank_bad.csv"
@@ -466,7 +466,7 @@ def test_cli_check_bank(tmp_path, capsys):
     data = json.loads(captured.out)
     failing = {(c["column"], c["check"]): c["count"] for c in data["columns"] if c["count"]}
     assert failing == {("annual_interest", "derived"): 1, ("account_id", "unique"): 1, ("status", "categories"): 1}
-    assert [r["violations"] for r in data["rules"]] == [0, 0, 1, 0, 0, 0, 0, 0, 0]
+    assert [r["violations"] for r in data["rules"]] == [0, 0, 1, 0, 0, 0, 0, 0, 0, 0]
 
 
 def test_cli_check_errors(tmp_path, adult_slice, capsys):
