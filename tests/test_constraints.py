@@ -511,3 +511,23 @@ def test_the_fit_warning_counts_broken_rows_on_the_data_as_read_like_check(tmp_p
         synth = Synthesizer(constraints=rules, random_state=0).fit("examples/data/adult.csv")
     assert main(["check", str(rules), "examples/data/adult.csv", "-q"]) == 1
     assert synth.rule_report_.lines() == capsys.readouterr().out.splitlines()
+
+
+# ----------------------------------------------------------------------------- lists of numbers
+def test_a_list_of_numbers_is_enforced_as_a_range_or_refused(tmp_path, bank):
+    """``x in [...]`` on a numeric column was folded into 'categories' that a numeric column ignores: the
+    rule was accepted and never enforced. A run of consecutive values is now its range (top level and
+    inside a condition); a list with gaps, or ``not in``, is refused with the reason."""
+    ran = (BANK_RULES.replace("between 60 and 420", "in [120, 121, 122]")
+           + 'rule opened in ["2015-03-01", "2015-03-02"]\n')
+    fake = fit(bank, ran, epsilon=float("inf"), random_state=0).sample(1000, random_state=1)
+    mortgages = fake.loc[fake["product"] == "mortgage", "term_months"].dropna()  # a missing term breaks no rule
+    assert len(mortgages) > 50 and set(mortgages) <= {120, 121, 122}
+    assert set(fake["opened"].dt.strftime("%Y-%m-%d")) <= {"2015-03-01", "2015-03-02"}
+    assert_written_output_obeys(tmp_path, fake, ran)
+    for rule, reason in [("rule term_months in [12, 24, 36]", "'in [...]' must list one value or a run"),
+                         ("rule if product == \"loan\" then term_months not in [7, 8]", "'not in [...]' is refused"),
+                         ("rule interest_rate < 0.01 or interest_rate > 0.05", "both sides of 'or'")]:
+        with pytest.raises(DSLSemanticError, match="E0301") as err:
+            fit(bank, BANK_RULES + rule + "\n", epsilon=1.0, random_state=0)
+        assert reason in str(err.value) and "one range" in str(err.value)

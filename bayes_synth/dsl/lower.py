@@ -22,7 +22,20 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from bayes_synth.dsl.affine import obstacle
-from bayes_synth.dsl.ast import Between, BoolOp, Combine, Compare, Entity, IfElse, InList, IsNull, Literal, Name, Rule
+from bayes_synth.dsl.ast import (
+    Between,
+    BoolOp,
+    Combine,
+    Compare,
+    Entity,
+    IfElse,
+    InList,
+    IsNull,
+    Literal,
+    Name,
+    Rule,
+    walk,
+)
 from bayes_synth.dsl.combine import CATEGORY_KINDS, INTEGER_KINDS, CombineGroup, draw_order
 from bayes_synth.dsl.diagnostics import Diagnostic, semantic_error
 from bayes_synth.dsl.enforce import NUMERIC, TargetRule, names_in, target_options
@@ -96,6 +109,9 @@ def _lower_rule(rule: Rule, formulas: Mapping[str, Any], kinds: Mapping[str, str
     """
     uses = sorted(set(formulas) & set(names_in(rule.expr)))
     actual = Rule(substitute(rule.expr, formulas), span=rule.span) if uses else rule
+    ranged = lists_as_ranges(actual.expr, kinds)
+    if ranged != actual.expr:
+        actual = Rule(ranged, span=rule.span)
     compiled, facts = [], []
     for part in split_rule(actual):
         folded = _fold(part, kinds)
@@ -143,6 +159,30 @@ def substitute(node: Any, formulas: Mapping[str, Any]) -> Any:
         return tuple(substitute(item, formulas) for item in node)
     if hasattr(node, "__dataclass_fields__"):
         changes = {f: substitute(getattr(node, f), formulas) for f in node.__dataclass_fields__
+                   if f not in ("span", "func_span")}
+        return replace(node, **changes)
+    return node
+
+
+def lists_as_ranges(node: Any, kinds: Mapping[str, str]) -> Any:
+    """``node`` with each ``x in [...]`` on a numeric column whose list is a run of consecutive values
+    written as ``x between lo and hi`` (the form the sampler enforces).
+
+    >>> from bayes_synth.dsl import parse_constraints
+    >>> rule = parse_constraints('rule if s == "a" then n in [3, 2, 4]').rules[0]
+    >>> lists_as_ranges(rule.expr, {"n": "integer"}).then == Between(Name("n"), Literal(2), Literal(4))
+    True
+    """
+    if isinstance(node, InList) and isinstance(node.operand, Name) and not node.negated \
+            and kinds.get(node.operand.name) in NUMERIC:
+        run = _numeric_run([v.value for v in node.values], kinds[node.operand.name])
+        if run is not None:
+            return Between(node.operand, Literal(run["min"]), Literal(run["max"]), span=node.span)
+        return node
+    if isinstance(node, tuple):
+        return tuple(lists_as_ranges(item, kinds) for item in node)
+    if hasattr(node, "__dataclass_fields__") and not isinstance(node, Literal | Name):
+        changes = {f: lists_as_ranges(getattr(node, f), kinds) for f in node.__dataclass_fields__
                    if f not in ("span", "func_span")}
         return replace(node, **changes)
     return node
@@ -302,13 +342,17 @@ def _unsupported(statement: Any, derived: set[str] | None = None, part: Any = No
     elif isinstance(statement, Combine):
         what = f"fixed combinations of derived columns ({', '.join(sorted(derived or ()))}) cannot be enforced"
     else:
-        what = "this rule cannot be enforced by construction: " + _why_not(part, kinds or {})
+        why = _why_not(part, kinds or {})
+        what = "this rule cannot be enforced by construction: " + why
         if derived:
             what += f" (after putting in the formulas of {', '.join(sorted(derived))})"
     if isinstance(statement, Entity):
         hint = "remove the statement for now: entity groups are filled with generated values (planned)"
     elif isinstance(statement, Combine):
         hint = "combine the columns the formulas read instead"
+    elif "one range" in why:
+        hint = ("write one range per rule ('x between lo and hi'), make the range depend on an earlier column "
+                "with 'if ... then', or declare the column categorical")
     else:
         hint = ("rewrite the rule so each comparison is affine in one numeric column (+, -, * or / by other "
                 "columns or constants), or validate the output with 'bayes-synth check'")
@@ -320,12 +364,23 @@ def _why_not(part: Any, kinds: Mapping[str, str]) -> str:
     expr = part.expr if isinstance(part, Rule) else part
     cond = expr.cond if isinstance(expr, IfElse) and expr.else_ is None else None
     body = expr.then if cond is not None else expr
+    for node in walk(body):
+        if isinstance(node, InList) and isinstance(node.operand, Name) and kinds.get(node.operand.name) in NUMERIC:
+            return (f"'{node.operand.name}' is numeric ({kinds[node.operand.name]}), and the sampler keeps a "
+                    "numeric column in one range: 'in [...]' must list one value or a run of consecutive ones, "
+                    "and 'not in [...]' is refused (declare the column categorical to allow a list with gaps)")
     for name in names_in(body):
         if kinds.get(name) in NUMERIC and (cond is None or name not in names_in(cond)):
             for node in _comparisons(body):
                 found = obstacle(node, name)
                 if found is not None:
                     return f"'{name}' appears inside {found[1]}"
+    if isinstance(body, BoolOp) and body.op == "or":
+        reads = [set(names_in(o)) for o in body.operands]
+        shared = sorted(set.intersection(*reads) & {n for n, k in kinds.items() if k in NUMERIC})
+        if shared:
+            return (f"'{shared[0]}' is read on both sides of 'or': the sampler keeps a numeric column in one "
+                    "range per row, not a union of ranges")
     return "a numeric column must appear in comparisons that are affine in it"
 
 
@@ -356,7 +411,11 @@ def _folded(rule: Rule, kinds: Mapping[str, str]) -> tuple[str, dict[str, Any]] 
     if isinstance(e, IsNull) and isinstance(e.operand, Name) and e.negated:
         return e.operand.name, {"nullable": False}
     if isinstance(e, InList) and isinstance(e.operand, Name) and not e.negated:
-        return e.operand.name, {"categories": [v.value for v in e.values]}
+        values = [v.value for v in e.values]
+        if kinds.get(e.operand.name) in NUMERIC:
+            run = _numeric_run(values, kinds[e.operand.name])
+            return None if run is None else (e.operand.name, run)
+        return e.operand.name, {"categories": values}
     if isinstance(e, Between) and isinstance(e.operand, Name) and not e.negated \
             and isinstance(e.low, Literal) and isinstance(e.high, Literal):
         return e.operand.name, {"min": e.low.value, "max": e.high.value}
@@ -367,6 +426,33 @@ def _folded(rule: Rule, kinds: Mapping[str, str]) -> tuple[str, dict[str, Any]] 
             left, right, op = right, left, _FLIP[op]
         if isinstance(left, Name) and isinstance(right, Literal) and op in ("<", "<=", ">", ">=", "=="):
             return left.name, _bound(op, right.value, kinds.get(left.name))
+    return None
+
+
+def _numeric_run(values: list[Any], kind: str) -> dict[str, Any] | None:
+    """``x in [...]`` on a numeric column as bounds, when the list is one value or a run of consecutive
+    integers (days for a date); None otherwise (the sampler keeps one range per numeric column, so a list
+    with gaps cannot be enforced and is refused).
+
+    >>> _numeric_run([3, 1, 2], "integer"), _numeric_run([1, 3], "integer")
+    ({'min': 1, 'max': 3}, None)
+    """
+    if not values or any(v is None or isinstance(v, bool) for v in values):
+        return None
+    if kind == "integer" and all(isinstance(v, int | float) and float(v).is_integer() for v in values):
+        points = sorted({int(v) for v in values})
+        return {"min": points[0], "max": points[-1]} if points[-1] - points[0] + 1 == len(points) else None
+    if kind == "date" and all(isinstance(v, str) for v in values):
+        import pandas as pd
+
+        try:
+            days = sorted({pd.Timestamp(v).normalize() for v in values})
+        except ValueError:
+            return None
+        span = (days[-1] - days[0]).days + 1
+        return {"min": days[0].date().isoformat(), "max": days[-1].date().isoformat()} if span == len(days) else None
+    if len(set(values)) == 1:
+        return {"min": values[0], "max": values[0]}
     return None
 
 
