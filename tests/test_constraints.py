@@ -531,3 +531,23 @@ def test_a_list_of_numbers_is_enforced_as_a_range_or_refused(tmp_path, bank):
         with pytest.raises(DSLSemanticError, match="E0301") as err:
             fit(bank, BANK_RULES + rule + "\n", epsilon=1.0, random_state=0)
         assert reason in str(err.value) and "one range" in str(err.value)
+
+
+def test_not_is_moved_onto_comparisons_and_integer_bounds_are_whole(tmp_path, bank):
+    """``not (x > c)`` was refused (E0301: 'x appears inside not ...'); ``n >= 6.5`` on an integer column
+    failed with an invalid-schema error. Now ``not`` is pushed onto the comparisons (De Morgan) and a
+    fractional bound of an integer column is rounded inward."""
+    text = BANK_RULES + ('rule not (interest_rate > 0.1)\n'
+                         'rule if product == "savings" then not (balance < 100 or interest_rate >= 0.05)\n'
+                         'rule term_months >= 6.5 and term_months < 400.5\n')
+    fake = fit(bank, text, epsilon=float("inf"), random_state=0).sample(1000, random_state=1)
+    assert fake["interest_rate"].max() <= 0.1
+    savings = fake[fake["product"] == "savings"]
+    assert len(savings) > 50 and savings["balance"].min() >= 100 and savings["interest_rate"].max() < 0.05
+    terms = fake["term_months"].dropna()
+    assert terms.min() >= 7 and terms.max() <= 400
+    assert_written_output_obeys(tmp_path, fake, text)
+    with pytest.raises(DSLSemanticError, match="E0302"):
+        fit(bank, BANK_RULES + "rule term_months == 2.5\n", epsilon=1.0, random_state=0)
+    with pytest.raises(DSLSemanticError, match="two ranges"):
+        fit(bank, BANK_RULES + "rule term_months != 12\n", epsilon=1.0, random_state=0)

@@ -33,6 +33,7 @@ from bayes_synth.dsl.ast import (
     IsNull,
     Literal,
     Name,
+    Not,
     Rule,
     walk,
 )
@@ -109,7 +110,7 @@ def _lower_rule(rule: Rule, formulas: Mapping[str, Any], kinds: Mapping[str, str
     """
     uses = sorted(set(formulas) & set(names_in(rule.expr)))
     actual = Rule(substitute(rule.expr, formulas), span=rule.span) if uses else rule
-    ranged = lists_as_ranges(actual.expr, kinds)
+    ranged = lists_as_ranges(push_not(actual.expr), kinds)
     if ranged != actual.expr:
         actual = Rule(ranged, span=rule.span)
     compiled, facts = [], []
@@ -161,6 +162,44 @@ def substitute(node: Any, formulas: Mapping[str, Any]) -> Any:
         changes = {f: substitute(getattr(node, f), formulas) for f in node.__dataclass_fields__
                    if f not in ("span", "func_span")}
         return replace(node, **changes)
+    return node
+
+
+_NEGATE = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "=="}
+
+
+def push_not(node: Any) -> Any:
+    """``node`` with each ``not`` moved onto the comparisons it covers (De Morgan; ``not a < b`` is
+    ``a >= b``, ``not x in [...]`` is ``x not in [...]``), the forms the sampler enforces. The meaning is
+    kept under the rules' three-valued logic: where ``a`` or ``b`` is missing, both are unknown.
+
+    >>> from bayes_synth.dsl import parse_constraints
+    >>> rule = parse_constraints('rule not (age > 30 or sex == "M")').rules[0]
+    >>> push_not(rule.expr) == BoolOp("and", (Compare((Name("age"), Literal(30)), ("<=",)),
+    ...                                       Compare((Name("sex"), Literal("M")), ("!=",))))
+    True
+    """
+    if isinstance(node, Not):
+        inner = node.operand
+        if isinstance(inner, Not):
+            return push_not(inner.operand)
+        if isinstance(inner, Compare):
+            links = _links(inner)
+            flipped = [Compare(c.operands, (_NEGATE[c.ops[0]],), span=c.span) for c in links]
+            return flipped[0] if len(flipped) == 1 else BoolOp("or", tuple(flipped), span=inner.span)
+        if isinstance(inner, BoolOp):
+            other = "or" if inner.op == "and" else "and"
+            return BoolOp(other, tuple(push_not(Not(o, span=node.span)) for o in inner.operands), span=inner.span)
+        if isinstance(inner, InList | Between | IsNull):
+            return replace(push_not(inner), negated=not inner.negated)
+        if isinstance(inner, Literal) and isinstance(inner.value, bool):
+            return Literal(not inner.value, span=inner.span)
+        return Not(push_not(inner), span=node.span)
+    if isinstance(node, tuple):
+        return tuple(push_not(item) for item in node)
+    if hasattr(node, "__dataclass_fields__") and not isinstance(node, Literal | Name):
+        return replace(node, **{f: push_not(getattr(node, f)) for f in node.__dataclass_fields__
+                                if f not in ("span", "func_span")})
     return node
 
 
@@ -364,7 +403,13 @@ def _why_not(part: Any, kinds: Mapping[str, str]) -> str:
     expr = part.expr if isinstance(part, Rule) else part
     cond = expr.cond if isinstance(expr, IfElse) and expr.else_ is None else None
     body = expr.then if cond is not None else expr
+    numeric = {n for n, k in kinds.items() if k in NUMERIC}
     for node in walk(body):
+        if isinstance(node, Between) and node.negated and set(names_in(node.operand)) & numeric \
+                or isinstance(node, Compare) and "!=" in node.ops and set(names_in(node)) & numeric:
+            name = sorted(set(names_in(node)) & numeric)[0]
+            return (f"'{name}' is numeric ({kinds[name]}), and '!=' or 'not between' leaves it two ranges; the "
+                    "sampler keeps a numeric column in one range per row")
         if isinstance(node, InList) and isinstance(node.operand, Name) and kinds.get(node.operand.name) in NUMERIC:
             return (f"'{node.operand.name}' is numeric ({kinds[node.operand.name]}), and the sampler keeps a "
                     "numeric column in one range: 'in [...]' must list one value or a run of consecutive ones, "
@@ -399,10 +444,19 @@ def _fold(rule: Rule, kinds: Mapping[str, str]) -> tuple[str, dict[str, Any]] | 
 
     A boolean column's domain is always [false, true] (it has no declared categories): ``flag == true``
     and ``flag in [true]`` are left to the sampler, which restricts the column as for ``rule flag``.
+    An integer column's bounds are whole: ``n >= 17.5`` is ``min 18`` (``n == 2.5`` leaves no value: E0302).
     """
     folded = _folded(rule, kinds)
-    if folded is not None and "categories" in folded[1] and kinds.get(folded[0]) == "boolean":
+    if folded is None:
         return None
+    column, facts = folded
+    if "categories" in facts and kinds.get(column) == "boolean":
+        return None
+    if kinds.get(column) == "integer":
+        for key, whole in (("min", math.ceil), ("max", math.floor)):
+            value = facts.get(key)
+            if isinstance(value, float) and math.isfinite(value):
+                facts[key] = whole(value)
     return folded
 
 
