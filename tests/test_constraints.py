@@ -145,7 +145,7 @@ def test_unary_rules_narrow_the_domain(bank):
     ("column id: integer, unique", "E0301"),
     ("rule balance * balance <= 100", "E0301"),
     ("rule interest_rate >= 0.5", "E0302"),
-    ("rule if opened <= closed then term_months >= 1\nrule if term_months >= 1 then opened <= closed", "E0303"),
+    ("rule term_months <= round(interest_rate * 1000)\nrule interest_rate <= round(term_months) / 1000", "E0303"),
 ])
 def test_rules_that_cannot_be_enforced_are_refused_before_fitting(bank, extra, code):
     with pytest.raises(DSLSemanticError) as err:
@@ -526,7 +526,7 @@ def test_a_list_of_numbers_is_enforced_as_a_range_or_refused(tmp_path, bank):
     assert set(fake["opened"].dt.strftime("%Y-%m-%d")) <= {"2015-03-01", "2015-03-02"}
     assert_written_output_obeys(tmp_path, fake, ran)
     for rule, reason in [("rule term_months in [12, 24, 36]", "'in [...]' must list one value or a run"),
-                         ("rule if product == \"loan\" then term_months not in [7, 8]", "'not in [...]' is refused"),
+                         ("rule term_months not in [7, 8]", "'not in [...]' is refused"),
                          ("rule interest_rate < 0.01 or interest_rate > 0.05", "both sides of 'or'")]:
         with pytest.raises(DSLSemanticError, match="E0301") as err:
             fit(bank, BANK_RULES + rule + "\n", epsilon=1.0, random_state=0)
@@ -551,3 +551,23 @@ def test_not_is_moved_onto_comparisons_and_integer_bounds_are_whole(tmp_path, ba
         fit(bank, BANK_RULES + "rule term_months == 2.5\n", epsilon=1.0, random_state=0)
     with pytest.raises(DSLSemanticError, match="two ranges"):
         fit(bank, BANK_RULES + "rule term_months != 12\n", epsilon=1.0, random_state=0)
+
+
+def test_rules_in_either_direction_and_null_guards_are_enforced(tmp_path, bank):
+    """Three forms a user writes that were refused: a conditional rule whose condition reads a column the
+    other rules draw later (E0303: 'if term_months > 100 then product == ...' beside 'if product == ...
+    then term_months ...'), now enforced as its contrapositive; 'R or x is null' (only 'x is null or R'
+    was read); and 'if x is not null then R' (E0301), which is 'x is null or R'."""
+    text = BANK_RULES + ('rule if term_months > 100 then product == "mortgage"\n'
+                         'rule if balance < 0 then product == "loan"\n'
+                         'rule closed >= opened + days(30) or closed is null\n'
+                         'rule if closed is not null then closed >= "2013-01-01"\n'
+                         'rule if term_months is not null then product in ["loan", "mortgage"]\n')
+    fake = fit(bank, text, epsilon=1.0, random_state=0).sample(2000, random_state=1)
+    assert fake.loc[fake["term_months"].notna(), "product"].isin(["loan", "mortgage"]).all()
+    assert (fake.loc[fake["term_months"] > 100, "product"] == "mortgage").all()
+    assert (fake.loc[fake["balance"] < 0, "product"] == "loan").all()
+    closed = fake.dropna(subset=["closed"])
+    assert len(closed) > 100 and (closed["closed"] >= closed["opened"] + pd.Timedelta(days=30)).all()
+    assert (closed["closed"] >= pd.Timestamp("2013-01-01")).all()
+    assert_written_output_obeys(tmp_path, fake, text)

@@ -148,6 +148,8 @@ def _atoms(body, target: str):
     _, body = _escape(body, target)
     if isinstance(body, ast.BoolOp) and body.op == "or" and len(body.operands) == 2:
         first, rest = body.operands
+        if _is_null_test(rest, target, negated=False):  # 'R or target is null' is 'target is null or R'
+            first, rest = rest, first
         if _is_null_test(first, target, negated=False):
             inner = _atoms(rest, target)
             return None if inner is None else (True, inner[1])

@@ -110,7 +110,7 @@ def _lower_rule(rule: Rule, formulas: Mapping[str, Any], kinds: Mapping[str, str
     """
     uses = sorted(set(formulas) & set(names_in(rule.expr)))
     actual = Rule(substitute(rule.expr, formulas), span=rule.span) if uses else rule
-    ranged = lists_as_ranges(push_not(actual.expr), kinds)
+    ranged = lists_as_ranges(_unguard(push_not(actual.expr)), kinds)
     if ranged != actual.expr:
         actual = Rule(ranged, span=rule.span)
     compiled, facts = [], []
@@ -120,6 +120,10 @@ def _lower_rule(rule: Rule, formulas: Mapping[str, Any], kinds: Mapping[str, str
             facts.append(folded)
             continue
         options = target_options(part, kinds)
+        turned = contrapositive(part)
+        if turned is not None:  # 'if C then R' is 'if not R then not C': it may restrict a column of C
+            have = {o.target for o in options}
+            options += [replace(o, shown=rule) for o in target_options(turned, kinds) if o.target not in have]
         if not options:
             return [], [], [_unsupported(rule, set(uses), part, kinds)]
         compiled.append([replace(t, shown=rule) if uses or actual is not part else t for t in options])
@@ -201,6 +205,32 @@ def push_not(node: Any) -> Any:
         return replace(node, **{f: push_not(getattr(node, f)) for f in node.__dataclass_fields__
                                 if f not in ("span", "func_span")})
     return node
+
+
+def _unguard(expr: Any) -> Any:
+    """``if x is not null then R`` as ``x is null or R`` when R reads x (the same rule, in a form that may
+    restrict x; when R does not read x, the contrapositive ``if not R then x is null`` does)."""
+    if isinstance(expr, IfElse) and expr.else_ is None and isinstance(expr.cond, IsNull) and expr.cond.negated \
+            and set(names_in(expr.cond)) <= set(names_in(expr.then)):
+        return BoolOp("or", (replace(expr.cond, negated=False), expr.then), span=expr.span)
+    return expr
+
+
+def contrapositive(rule: Rule) -> Rule | None:
+    """``if C then R`` as ``if not R then not C`` (None for other rules). Both are broken exactly where C
+    is true and R false, also where a value is missing (``not`` swaps true and false, keeps unknown), so
+    the sampler may enforce either: the second restricts the columns of C given those of R.
+
+    >>> from bayes_synth.dsl import parse_constraints
+    >>> from bayes_synth.dsl.printer import to_source
+    >>> to_source(contrapositive(parse_constraints('rule if n > 100 then s == "m"').rules[0]))
+    'rule if s != "m" then n <= 100'
+    """
+    e = rule.expr
+    if not (isinstance(e, IfElse) and e.else_ is None):
+        return None
+    return Rule(IfElse(push_not(Not(e.then, span=e.span)), push_not(Not(e.cond, span=e.span)), None, span=e.span),
+                span=rule.span)
 
 
 def lists_as_ranges(node: Any, kinds: Mapping[str, str]) -> Any:
@@ -285,8 +315,9 @@ def _ordering_cycles(targets: list[Any]) -> list[Diagnostic]:
         else:
             out.append(Diagnostic("E0303", f"rules need '{t.target}' drawn after {earlier}, and other rules "
                                            f"need the reverse (cycle {loop})",
-                                  t.rule.span, help="write the rule the other way round (the restricted column "
-                                                    "is the first column of the consequent)"))
+                                  t.rule.span, help="a rule can restrict a category it tests, or a number it "
+                                                    "reads outside functions such as round() or abs(): rewrite one "
+                                                    "of these rules so that it restricts a column outside the cycle"))
     return out
 
 
