@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import doctest
+import importlib
 import json
 import math
+import pkgutil
 import re
 
 import numpy as np
@@ -51,6 +53,7 @@ from bayes_synth.semantic.formats import (
     render_weekdays,
     render_years,
 )
+from bayes_synth.semantic.formats.durations import _UNIT_SECONDS
 
 FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -60,7 +63,10 @@ def S(values, dtype=None):  # noqa: N802 - short helper for table rows
 
 
 def test_docstring_examples():
-    result = doctest.testmod(F, optionflags=doctest.ELLIPSIS)
+    # the formats package and each of its submodules (a module's testmod only finds its own names)
+    modules = [F, *(importlib.import_module(f"{F.__name__}.{m.name}") for m in pkgutil.iter_modules(F.__path__))]
+    results = [doctest.testmod(m, optionflags=doctest.ELLIPSIS) for m in modules]
+    result = doctest.TestResults(sum(r.failed for r in results), sum(r.attempted for r in results))
     assert result.attempted > 30
     assert result.failed == 0
 
@@ -497,7 +503,7 @@ DURATION_FORMATS = [learn_duration_format(S(c[0])) for c in DURATION_CASES] + [
 def test_duration_round_trip_whole_seconds(fmt, x):
     secs = np.array(x, dtype=float)
     back = parse_durations(S(render_durations(secs, fmt), dtype=object), fmt)
-    step = F._UNIT_SECONDS[fmt.units[-1]] / 10 ** (fmt.decimals or 0)
+    step = _UNIT_SECONDS[fmt.units[-1]] / 10 ** (fmt.decimals or 0)
     expected = secs if fmt.decimals is None else np.round(secs / step) * step
     np.testing.assert_allclose(back, expected, rtol=1e-12, atol=1e-9)
 
@@ -507,7 +513,7 @@ def test_duration_round_trip_whole_seconds(fmt, x):
 def test_duration_round_trip_floats(fmt, x):
     secs = np.array(x)
     back = parse_durations(S(render_durations(secs, fmt), dtype=object), fmt)
-    step = F._UNIT_SECONDS[fmt.units[-1]] / 10 ** (fmt.decimals or 0)
+    step = _UNIT_SECONDS[fmt.units[-1]] / 10 ** (fmt.decimals or 0)
     tol = 1e-9 if fmt.decimals is None else step / 2 + 1e-6
     assert np.all(np.abs(back - secs) <= tol + 1e-12 * np.abs(secs))
 
