@@ -2,12 +2,17 @@
 
 The alias method (Walker 1977, Vose 1991): after building two small tables per row, each draw costs
 one uniform, one gather and one comparison, whatever the number of values; used by ancestral
-sampling and by the within-bin draws of numeric codecs.
+sampling and by the within-bin draws of numeric codecs. Building the alias tables takes k steps over a
+table of k values per row, so wide tables (a posterior over many cells, when sampling with conditions)
+are drawn by inverse CDF instead (:func:`draw_by_cdf`), in time linear in the table's size.
 """
 
 from __future__ import annotations
 
 import numpy as np
+
+#: wider tables are drawn by inverse CDF: the alias build is quadratic in the number of values
+ALIAS_MAX_VALUES = 256
 
 
 def alias_tables(tables: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -52,8 +57,30 @@ def draw_rows(tables: np.ndarray, rows: np.ndarray, rng: np.random.Generator,
     [1, 0, 1]
     """
     m, k = tables.shape
+    if prebuilt is None and k > ALIAS_MAX_VALUES:
+        return draw_by_cdf(tables, rows, rng)
     prob, alias = prebuilt if prebuilt is not None else alias_tables(tables)
     u = rng.random(len(rows)) * k
     col = np.minimum(u.astype(np.int64), k - 1)
     flat = np.asarray(rows, dtype=np.int64) * k + col
     return np.where(u - col < prob.ravel()[flat], col, alias.ravel()[flat])
+
+
+def draw_by_cdf(tables: np.ndarray, rows: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Draw one code per entry of ``rows`` from ``tables[rows]`` by inverse CDF, for all rows in one
+    ``searchsorted`` (row j's cumulative probabilities are shifted to [j, j + 1]); only the rows drawn
+    from are summed. Rows summing to 0 are treated as uniform; values of probability 0 are never drawn.
+
+    >>> draw_by_cdf(np.array([[0.0, 1.0, 0.0], [0.5, 0.0, 0.5]]), np.array([0, 0, 1]), np.random.default_rng(0))
+    array([1, 1, 0])
+    """
+    rows = np.asarray(rows, dtype=np.int64)
+    k = tables.shape[1]
+    used, which = np.unique(rows, return_inverse=True)
+    t = np.asarray(tables[used], dtype=float)
+    t = np.where(t.sum(axis=1, keepdims=True) > 0, t, 1.0)
+    cdf = np.cumsum(t, axis=1)
+    cdf = cdf / cdf[:, -1:]
+    shifted = (cdf + np.arange(len(used))[:, None]).ravel()
+    found = np.searchsorted(shifted, rng.random(len(rows)) + which, side="right")
+    return np.minimum(found - which * k, k - 1)
