@@ -274,8 +274,8 @@ def test_chain_is_one_rule_per_link_and_folds_constant_ends():
 
 
 @pytest.mark.parametrize("extra, words", [
-    ("derive r = round(balance)\nrule r <= 10",
-     "'balance' appears inside round() (after putting in the formulas of r)"),
+    ("derive r = abs(balance)\nrule r <= 10",
+     "'balance' appears inside abs() (after putting in the formulas of r)"),
     ("rule balance * balance <= 100", "a product of two terms that both depend on 'balance'"),
     ("rule 1 / balance <= 1 / interest_rate", "a division by an expression that depends on 'balance'"),
 ])
@@ -570,4 +570,19 @@ def test_rules_in_either_direction_and_null_guards_are_enforced(tmp_path, bank):
     closed = fake.dropna(subset=["closed"])
     assert len(closed) > 100 and (closed["closed"] >= closed["opened"] + pd.Timedelta(days=30)).all()
     assert (closed["closed"] >= pd.Timestamp("2013-01-01")).all()
+    assert_written_output_obeys(tmp_path, fake, text)
+
+
+def test_rules_on_rounded_formulas_are_enforced_through_the_rounding(tmp_path, bank):
+    """``annual_interest = round(balance * interest_rate, 2)`` with ``rule annual_interest <= 300`` was
+    refused (E0301: 'balance' appears inside round()). A comparison of round(E, d) with a number, in a
+    rule's consequent, is now enforced as a bound on E that implies it (E < 300.005)."""
+    text = BANK_RULES + ("rule annual_interest <= 300\n"
+                         "rule if annual_interest > 100 then product == \"savings\"\n"
+                         "rule if product == \"loan\" then round(balance / 1000) >= -20\n")
+    fake = fit(bank, text, epsilon=float("inf"), random_state=0).sample(2000, random_state=1)
+    assert fake["annual_interest"].max() <= 300
+    assert (fake.loc[fake["annual_interest"] > 100, "product"] == "savings").all()
+    loans = fake[fake["product"] == "loan"]
+    assert len(loans) > 50 and (np.round(loans["balance"] / 1000) >= -20).all()
     assert_written_output_obeys(tmp_path, fake, text)

@@ -33,13 +33,21 @@ from bayes_synth.dsl.ast import (
     IsNull,
     Literal,
     Name,
-    Not,
     Rule,
     walk,
 )
 from bayes_synth.dsl.combine import CATEGORY_KINDS, INTEGER_KINDS, CombineGroup, draw_order
 from bayes_synth.dsl.diagnostics import Diagnostic, semantic_error
 from bayes_synth.dsl.enforce import NUMERIC, TargetRule, names_in, target_options
+from bayes_synth.dsl.rewrite import (
+    contrapositive,
+    links,
+    lists_as_ranges,
+    numeric_run,
+    push_not,
+    tighten_rounding,
+    unguard,
+)
 from bayes_synth.dsl.ruleset import RuleSet
 
 _FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
@@ -110,7 +118,7 @@ def _lower_rule(rule: Rule, formulas: Mapping[str, Any], kinds: Mapping[str, str
     """
     uses = sorted(set(formulas) & set(names_in(rule.expr)))
     actual = Rule(substitute(rule.expr, formulas), span=rule.span) if uses else rule
-    ranged = lists_as_ranges(_unguard(push_not(actual.expr)), kinds)
+    ranged = lists_as_ranges(unguard(push_not(actual.expr)), kinds)
     if ranged != actual.expr:
         actual = Rule(ranged, span=rule.span)
     compiled, facts = [], []
@@ -119,14 +127,15 @@ def _lower_rule(rule: Rule, formulas: Mapping[str, Any], kinds: Mapping[str, str
         if folded is not None and not (folded[0] in learned and "categories" in folded[1]):
             facts.append(folded)
             continue
-        options = target_options(part, kinds)
-        turned = contrapositive(part)
-        if turned is not None:  # 'if C then R' is 'if not R then not C': it may restrict a column of C
+        # round(E, d) op c in a consequent: enforced as a bound on E that implies it
+        forms = [tighten_rounding(part)] + [tighten_rounding(turned) for turned in [contrapositive(part)] if turned]
+        options = []  # the rule as written first; its contrapositive may restrict a column of its condition
+        for form in forms:
             have = {o.target for o in options}
-            options += [replace(o, shown=rule) for o in target_options(turned, kinds) if o.target not in have]
+            options += [o for o in target_options(form, kinds) if o.target not in have]
         if not options:
             return [], [], [_unsupported(rule, set(uses), part, kinds)]
-        compiled.append([replace(t, shown=rule) if uses or actual is not part else t for t in options])
+        compiled.append([replace(t, shown=rule) if uses or t.rule is not rule else t for t in options])
     return compiled, facts, []
 
 
@@ -169,94 +178,6 @@ def substitute(node: Any, formulas: Mapping[str, Any]) -> Any:
     return node
 
 
-_NEGATE = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "=="}
-
-
-def push_not(node: Any) -> Any:
-    """``node`` with each ``not`` moved onto the comparisons it covers (De Morgan; ``not a < b`` is
-    ``a >= b``, ``not x in [...]`` is ``x not in [...]``), the forms the sampler enforces. The meaning is
-    kept under the rules' three-valued logic: where ``a`` or ``b`` is missing, both are unknown.
-
-    >>> from bayes_synth.dsl import parse_constraints
-    >>> rule = parse_constraints('rule not (age > 30 or sex == "M")').rules[0]
-    >>> push_not(rule.expr) == BoolOp("and", (Compare((Name("age"), Literal(30)), ("<=",)),
-    ...                                       Compare((Name("sex"), Literal("M")), ("!=",))))
-    True
-    """
-    if isinstance(node, Not):
-        inner = node.operand
-        if isinstance(inner, Not):
-            return push_not(inner.operand)
-        if isinstance(inner, Compare):
-            links = _links(inner)
-            flipped = [Compare(c.operands, (_NEGATE[c.ops[0]],), span=c.span) for c in links]
-            return flipped[0] if len(flipped) == 1 else BoolOp("or", tuple(flipped), span=inner.span)
-        if isinstance(inner, BoolOp):
-            other = "or" if inner.op == "and" else "and"
-            return BoolOp(other, tuple(push_not(Not(o, span=node.span)) for o in inner.operands), span=inner.span)
-        if isinstance(inner, InList | Between | IsNull):
-            return replace(push_not(inner), negated=not inner.negated)
-        if isinstance(inner, Literal) and isinstance(inner.value, bool):
-            return Literal(not inner.value, span=inner.span)
-        return Not(push_not(inner), span=node.span)
-    if isinstance(node, tuple):
-        return tuple(push_not(item) for item in node)
-    if hasattr(node, "__dataclass_fields__") and not isinstance(node, Literal | Name):
-        return replace(node, **{f: push_not(getattr(node, f)) for f in node.__dataclass_fields__
-                                if f not in ("span", "func_span")})
-    return node
-
-
-def _unguard(expr: Any) -> Any:
-    """``if x is not null then R`` as ``x is null or R`` when R reads x (the same rule, in a form that may
-    restrict x; when R does not read x, the contrapositive ``if not R then x is null`` does)."""
-    if isinstance(expr, IfElse) and expr.else_ is None and isinstance(expr.cond, IsNull) and expr.cond.negated \
-            and set(names_in(expr.cond)) <= set(names_in(expr.then)):
-        return BoolOp("or", (replace(expr.cond, negated=False), expr.then), span=expr.span)
-    return expr
-
-
-def contrapositive(rule: Rule) -> Rule | None:
-    """``if C then R`` as ``if not R then not C`` (None for other rules). Both are broken exactly where C
-    is true and R false, also where a value is missing (``not`` swaps true and false, keeps unknown), so
-    the sampler may enforce either: the second restricts the columns of C given those of R.
-
-    >>> from bayes_synth.dsl import parse_constraints
-    >>> from bayes_synth.dsl.printer import to_source
-    >>> to_source(contrapositive(parse_constraints('rule if n > 100 then s == "m"').rules[0]))
-    'rule if s != "m" then n <= 100'
-    """
-    e = rule.expr
-    if not (isinstance(e, IfElse) and e.else_ is None):
-        return None
-    return Rule(IfElse(push_not(Not(e.then, span=e.span)), push_not(Not(e.cond, span=e.span)), None, span=e.span),
-                span=rule.span)
-
-
-def lists_as_ranges(node: Any, kinds: Mapping[str, str]) -> Any:
-    """``node`` with each ``x in [...]`` on a numeric column whose list is a run of consecutive values
-    written as ``x between lo and hi`` (the form the sampler enforces).
-
-    >>> from bayes_synth.dsl import parse_constraints
-    >>> rule = parse_constraints('rule if s == "a" then n in [3, 2, 4]').rules[0]
-    >>> lists_as_ranges(rule.expr, {"n": "integer"}).then == Between(Name("n"), Literal(2), Literal(4))
-    True
-    """
-    if isinstance(node, InList) and isinstance(node.operand, Name) and not node.negated \
-            and kinds.get(node.operand.name) in NUMERIC:
-        run = _numeric_run([v.value for v in node.values], kinds[node.operand.name])
-        if run is not None:
-            return Between(node.operand, Literal(run["min"]), Literal(run["max"]), span=node.span)
-        return node
-    if isinstance(node, tuple):
-        return tuple(lists_as_ranges(item, kinds) for item in node)
-    if hasattr(node, "__dataclass_fields__") and not isinstance(node, Literal | Name):
-        changes = {f: lists_as_ranges(getattr(node, f), kinds) for f in node.__dataclass_fields__
-                   if f not in ("span", "func_span")}
-        return replace(node, **changes)
-    return node
-
-
 def split_rule(rule: Rule) -> list[Rule]:
     """One rule per conjunct of ``A and B`` or ``if C then A and B``, and per link of a chain
     ``a <= b <= c`` (``a <= b and b <= c``): each part may restrict another column."""
@@ -264,19 +185,11 @@ def split_rule(rule: Rule) -> list[Rule]:
     cond = expr.cond if isinstance(expr, IfElse) and expr.else_ is None else None
     body = expr.then if cond is not None else expr
     parts = [p for part in (body.operands if isinstance(body, BoolOp) and body.op == "and" else (body,))
-             for p in _links(part)]
+             for p in links(part)]
     if len(parts) == 1:
         return [rule]
     return [Rule(IfElse(cond, part, None, span=expr.span) if cond is not None else part, span=rule.span)
             for part in parts]
-
-
-def _links(node: Any) -> list[Any]:
-    """``a op1 b op2 c`` as ``[a op1 b, b op2 c]``; anything else as itself."""
-    if not (isinstance(node, Compare) and len(node.ops) > 1):
-        return [node]
-    return [Compare((node.operands[i], node.operands[i + 1]), (op,), span=node.span)
-            for i, op in enumerate(node.ops)]
 
 
 def required_order(targets: list[Any]) -> dict[str, set[str]]:
@@ -498,7 +411,7 @@ def _folded(rule: Rule, kinds: Mapping[str, str]) -> tuple[str, dict[str, Any]] 
     if isinstance(e, InList) and isinstance(e.operand, Name) and not e.negated:
         values = [v.value for v in e.values]
         if kinds.get(e.operand.name) in NUMERIC:
-            run = _numeric_run(values, kinds[e.operand.name])
+            run = numeric_run(values, kinds[e.operand.name])
             return None if run is None else (e.operand.name, run)
         return e.operand.name, {"categories": values}
     if isinstance(e, Between) and isinstance(e.operand, Name) and not e.negated \
@@ -511,33 +424,6 @@ def _folded(rule: Rule, kinds: Mapping[str, str]) -> tuple[str, dict[str, Any]] 
             left, right, op = right, left, _FLIP[op]
         if isinstance(left, Name) and isinstance(right, Literal) and op in ("<", "<=", ">", ">=", "=="):
             return left.name, _bound(op, right.value, kinds.get(left.name))
-    return None
-
-
-def _numeric_run(values: list[Any], kind: str) -> dict[str, Any] | None:
-    """``x in [...]`` on a numeric column as bounds, when the list is one value or a run of consecutive
-    integers (days for a date); None otherwise (the sampler keeps one range per numeric column, so a list
-    with gaps cannot be enforced and is refused).
-
-    >>> _numeric_run([3, 1, 2], "integer"), _numeric_run([1, 3], "integer")
-    ({'min': 1, 'max': 3}, None)
-    """
-    if not values or any(v is None or isinstance(v, bool) for v in values):
-        return None
-    if kind == "integer" and all(isinstance(v, int | float) and float(v).is_integer() for v in values):
-        points = sorted({int(v) for v in values})
-        return {"min": points[0], "max": points[-1]} if points[-1] - points[0] + 1 == len(points) else None
-    if kind == "date" and all(isinstance(v, str) for v in values):
-        import pandas as pd
-
-        try:
-            days = sorted({pd.Timestamp(v).normalize() for v in values})
-        except ValueError:
-            return None
-        span = (days[-1] - days[0]).days + 1
-        return {"min": days[0].date().isoformat(), "max": days[-1].date().isoformat()} if span == len(days) else None
-    if len(set(values)) == 1:
-        return {"min": values[0], "max": values[0]}
     return None
 
 
