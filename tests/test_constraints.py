@@ -586,3 +586,16 @@ def test_rules_on_rounded_formulas_are_enforced_through_the_rounding(tmp_path, b
     loans = fake[fake["product"] == "loan"]
     assert len(loans) > 50 and (np.round(loans["balance"] / 1000) >= -20).all()
     assert_written_output_obeys(tmp_path, fake, text)
+
+
+def test_an_or_of_any_length_and_order_restricts_its_numeric_column(tmp_path, bank):
+    """``R or a is null or x is null`` (three operands) was refused ('closed' appears inside 'closed is
+    null'), and ``x is null or s == "v"`` could not restrict x (E0303 beside rules drawing s first)."""
+    text = BANK_RULES + ("rule closed <= opened + days(term_months * 30) or term_months is null or closed is null\n"
+                         'rule closed is null or status == "closed"\n')
+    fake = fit(bank, text, epsilon=1.0, random_state=0).sample(2000, random_state=1)
+    both = fake.dropna(subset=["closed", "term_months"])
+    assert len(both) > 20
+    assert (both["closed"] <= both["opened"] + pd.to_timedelta(both["term_months"].astype(int) * 30, unit="D")).all()
+    assert (fake.loc[fake["closed"].notna(), "status"] == "closed").all()
+    assert_written_output_obeys(tmp_path, fake, text)

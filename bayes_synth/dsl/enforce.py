@@ -10,7 +10,8 @@ turns the already drawn values into
   allowed, from rules of the shape ``[if C then] A1 and A2 ...`` where each ``Ai`` is a comparison
   ``L op R`` affine in the target (``a + b <= c``, ``price * qty <= 100``, ``end >= start + days(n)``:
   :mod:`bayes_synth.dsl.affine`), ``X between E1 and E2`` with X affine in the target, or
-  ``target is [not] null``, optionally ``target is null or ...``.
+  ``target is [not] null``, optionally ``target is null or ...``, and behind an ``or`` of tests free of
+  the target, in any order (``a is null or target <= b or target is null``).
 
 Rows then draw only allowed codes, and numeric values are drawn inside the bounds, so every sampled
 row satisfies every rule (missing operands follow the rules' three-valued logic: unknown is allowed).
@@ -133,13 +134,16 @@ def target_options(rule: ast.Rule, kinds: Mapping[str, str]) -> list[TargetRule]
 
 
 def _escape(body, target: str):
-    """``X or R`` with X free of the target: (X, R) -- R binds only where X is not true."""
-    if isinstance(body, ast.BoolOp) and body.op == "or" and len(body.operands) == 2:
-        first, rest = body.operands
-        if target not in names_in(first):
-            return first, rest
-        if target not in names_in(rest) and not _is_null_test(first, target, negated=False):
-            return rest, first
+    """``X or R`` with X free of the target: (X, R) -- R binds only where X is not true. The operands of an
+    ``or`` may come in any order and number: those free of the target make X, the others R (as an ``or``
+    of them when there are several: ``a is null or x <= b or x is null``)."""
+    if isinstance(body, ast.BoolOp) and body.op == "or":
+        free = [o for o in body.operands if target not in names_in(o)]
+        bound = [o for o in body.operands if target in names_in(o)]
+        if free and bound:
+            def joined(parts):
+                return parts[0] if len(parts) == 1 else ast.BoolOp("or", tuple(parts), span=body.span)
+            return joined(free), joined(bound)
     return None, body
 
 
