@@ -286,8 +286,8 @@ def test_combine_on_derived_column_refused(places):
 
 def test_ordering_cycle_with_a_rule_reported(places):
     # grade is drawn before level (a combine draws its integer columns last); the rule can only restrict
-    # grade (level is inside abs(), so its contrapositive cannot restrict level): a real cycle
-    rules = PLACE_RULES + 'rule if abs(level - 10) > 5 then grade == "A"\ncombine grade, level\n'
+    # grade (its contrapositive would need abs(level - 10) >= 5, two ranges of level): a real cycle
+    rules = PLACE_RULES + 'rule if abs(level - 10) < 5 then grade == "A"\ncombine grade, level\n'
     with pytest.raises(DSLSemanticError) as err:
         fit(places, rules, epsilon=1.0)
     codes = [d.code for d in err.value.diagnostics]

@@ -274,7 +274,7 @@ def test_chain_is_one_rule_per_link_and_folds_constant_ends():
 
 
 @pytest.mark.parametrize("extra, words", [
-    ("derive r = abs(balance)\nrule r <= 10",
+    ("derive r = abs(balance)\nrule r >= 10",
      "'balance' appears inside abs() (after putting in the formulas of r)"),
     ("rule balance * balance <= 100", "a product of two terms that both depend on 'balance'"),
     ("rule 1 / balance <= 1 / interest_rate", "a division by an expression that depends on 'balance'"),
@@ -598,4 +598,17 @@ def test_an_or_of_any_length_and_order_restricts_its_numeric_column(tmp_path, ba
     assert len(both) > 20
     assert (both["closed"] <= both["opened"] + pd.to_timedelta(both["term_months"].astype(int) * 30, unit="D")).all()
     assert (fake.loc[fake["closed"].notna(), "status"] == "closed").all()
+    assert_written_output_obeys(tmp_path, fake, text)
+
+
+def test_abs_max_and_min_in_a_consequent_are_enforced(tmp_path, bank):
+    """``abs(x - c) <= r``, ``max(...) <= c`` and ``min(...) >= c`` were refused (E0301: 'x appears
+    inside abs()'); they are bounds on each argument."""
+    text = BANK_RULES + ('rule if product == "savings" then abs(balance - 20000) < 15000\n'
+                         "rule max(balance, 0) <= 50000\n"
+                         "rule min(interest_rate, 0.05) >= 0.002\n")
+    fake = fit(bank, text, epsilon=1.0, random_state=0).sample(2000, random_state=1)
+    savings = fake.loc[fake["product"] == "savings", "balance"]
+    assert len(savings) > 100 and ((savings - 20000).abs() < 15000).all()
+    assert fake["balance"].max() <= 50000 and fake["interest_rate"].min() >= 0.002
     assert_written_output_obeys(tmp_path, fake, text)

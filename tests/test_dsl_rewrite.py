@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from bayes_synth.dsl import parse_constraints
 from bayes_synth.dsl.ast import Rule
 from bayes_synth.dsl.evaluate import rule_holds
-from bayes_synth.dsl.rewrite import contrapositive, push_not, tighten_rounding
+from bayes_synth.dsl.rewrite import contrapositive, push_not, tighten
 
 OPS = ["<", "<=", ">", ">=", "=="]
 PROPERTY = settings(max_examples=200, deadline=None, derandomize=True)
@@ -28,7 +28,7 @@ def test_a_tightened_rounding_implies_the_rule(op, digits, c, c_scale, seed):
     """Wherever the tightened rule holds, round(x, d) op c holds (values drawn densely around c)."""
     const = c / c_scale
     rule = _rule(f"rule round(x * 3, {digits}) {op} {const!r}")
-    tight = tighten_rounding(rule)
+    tight = tighten(rule)
     assert tight != rule  # it was rewritten (the sampler can now restrict x)
     rng = np.random.default_rng(seed)
     step = 10.0 ** -digits
@@ -55,3 +55,20 @@ def test_not_and_the_contrapositive_keep_the_meaning_with_missing_values(a, b, o
     turned = contrapositive(rule)
     if turned is not None:
         assert (rule_holds(turned, frame) == expected).all()
+
+
+@PROPERTY
+@given(form=st.sampled_from(["abs(x - 3) {op} y", "max(x, y, 2) {op} 4", "y {op} abs(x)", "min(x, y) {op} 1"]),
+       op=st.sampled_from(["<", "<=", ">", ">="]), seed=st.integers(0, 2**32 - 1))
+def test_abs_max_and_min_bounds_spread_over_their_arguments_imply_the_rule(form, op, seed):
+    """Where the spread rule is not false, the rule as written is not false (missing values included)."""
+    rule = _rule("rule " + form.format(op=op))
+    spread = tighten(rule)
+    rng = np.random.default_rng(seed)
+    x, y = rng.integers(-8, 9, 400).astype(float), rng.integers(-8, 9, 400).astype(float)
+    x[rng.random(400) < 0.1], y[rng.random(400) < 0.1] = np.nan, np.nan
+    frame = pd.DataFrame({"x": pd.array(x, dtype="Float64"), "y": pd.array(y, dtype="Float64")})
+    allowed = rule_holds(spread, frame)
+    assert rule_holds(rule, frame)[allowed].all()
+    if spread != rule and form.startswith("abs"):  # abs() <= R is spread exactly: the same rows
+        assert (allowed == rule_holds(rule, frame)).all()

@@ -45,7 +45,7 @@ from bayes_synth.dsl.rewrite import (
     lists_as_ranges,
     numeric_run,
     push_not,
-    tighten_rounding,
+    tighten,
     unguard,
 )
 from bayes_synth.dsl.ruleset import RuleSet
@@ -128,7 +128,7 @@ def _lower_rule(rule: Rule, formulas: Mapping[str, Any], kinds: Mapping[str, str
             facts.append(folded)
             continue
         # round(E, d) op c in a consequent: enforced as a bound on E that implies it
-        forms = [tighten_rounding(part)] + [tighten_rounding(turned) for turned in [contrapositive(part)] if turned]
+        forms = [tighten(part)] + [tighten(turned) for turned in [contrapositive(part)] if turned]
         options = []  # the rule as written first; its contrapositive may restrict a column of its condition
         for form in forms:
             have = {o.target for o in options}

@@ -1,5 +1,5 @@
 """Rewrites of a rule into the forms the sampler enforces, each keeping the rule's meaning under the
-rules' three-valued logic (or, for :func:`tighten_rounding`, implying it): ``not`` moved onto comparisons,
+rules' three-valued logic (or, for :func:`tighten`, implying it): ``not`` moved onto comparisons,
 ``if C then R`` turned into ``if not R then not C``, null guards, lists of consecutive numbers as ranges,
 and comparisons of ``round(...)`` as bounds on the unrounded value.
 
@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from bayes_synth.dsl.ast import Between, BoolOp, Call, Compare, IfElse, InList, IsNull, Literal, Name, Not, Rule
+from bayes_synth.dsl.ast import Between, BoolOp, Call, Compare, IfElse, InList, IsNull, Literal, Name, Neg, Not, Rule
 from bayes_synth.dsl.enforce import NUMERIC, names_in
 
 _NEGATE = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "=="}
@@ -141,15 +141,16 @@ def links(node: Any) -> list[Any]:
 _ROUND_MARGIN = 1e-6  # of a grid step: what the floating-point product E * 10**d may be off by
 
 
-def tighten_rounding(rule: Rule) -> Rule:
-    """The rule with each ``round(E, d) op c`` (``c`` a number) of its consequent as a bound on ``E`` that
+def tighten(rule: Rule) -> Rule:
+    """The rule with its consequent's ``abs()``, ``max()``/``min()`` bounds spread over their arguments
+    (:func:`_spread`) and each ``round(E, d) op c`` (``c`` a number) as a bound on ``E`` that
     implies it: ``round(E, 2) <= 300`` holds for every ``E < 300.005``, so the sampler, which cannot see
     through ``round()``, restricts ``E`` (a formula's inputs) to ``E <= 300.005 - margin``. A condition is
     left exact (tightening it would change which rows the rule covers).
 
     >>> from bayes_synth.dsl import parse_constraints
     >>> from bayes_synth.dsl.printer import to_source
-    >>> to_source(tighten_rounding(parse_constraints("rule round(p * q, 2) <= 300").rules[0]))
+    >>> to_source(tighten(parse_constraints("rule round(p * q, 2) <= 300").rules[0]))
     'rule p * q <= 300.00499999'
     """
     e = rule.expr
@@ -160,14 +161,20 @@ def tighten_rounding(rule: Rule) -> Rule:
     return rule if tightened == e else Rule(tightened, span=rule.span)
 
 
+_FLIPPED = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
+
+
 def _tighten(node: Any) -> Any:
     if isinstance(node, BoolOp):
         return replace(node, operands=tuple(_tighten(o) for o in node.operands))
     if not (isinstance(node, Compare) and len(node.ops) == 1):
         return node
+    spread = _spread(node)
+    if spread is not None:
+        return _tighten(spread)
     (left, right), op = node.operands, node.ops[0]
     if isinstance(left, Literal) and _rounded(right) is not None:
-        left, right, op = right, left, {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "=="}.get(op, op)
+        left, right, op = right, left, _FLIPPED[op]
     found = _rounded(left)
     if found is None or not _number(right) or op == "!=":
         return node
@@ -187,6 +194,39 @@ def _tighten(node: Any) -> Any:
     if op in (">", ">="):
         return Compare((inner, low), (">=",), span=node.span)
     return Between(inner, low, high, span=node.span)  # '==': empty when c is not on the grid (E0304)
+
+
+def _spread(node: Compare) -> Any:
+    """``abs(E) <= R`` as ``E <= R and E >= -R`` (the same rule); ``max(a, b) <= R`` as ``a <= R and
+    b <= R`` and ``min(a, b) >= R`` as ``a >= R and b >= R`` (which imply it: max() is missing where any
+    argument is). None for other comparisons (``abs(E) >= R`` is two ranges)."""
+    (left, right), op = node.operands, node.ops[0]
+    if not isinstance(left, Call) and isinstance(right, Call):
+        left, right, op = right, left, _FLIPPED[op]
+    if not isinstance(left, Call) or op not in ("<", "<=", ">", ">="):
+        return None
+    upper = op in ("<", "<=")
+    if left.func == "abs" and len(left.args) == 1 and upper:
+        e = left.args[0]
+        minus = Literal(-right.value, span=right.span) if _number(right) else Neg(right, span=node.span)
+        return BoolOp("and", (Compare((e, right), (op,), span=node.span),
+                              Compare((e, minus), (_FLIPPED[op],), span=node.span)),
+                      span=node.span)
+    if left.func == ("max" if upper else "min"):
+        parts = [Compare((a, right), (op,), span=node.span) for a in left.args]
+        kept = [c for c in parts if not _constant_truth(c)]  # max(x, 0) <= 5: '0 <= 5' always holds
+        if not kept:
+            return None
+        return kept[0] if len(kept) == 1 else BoolOp("and", tuple(kept), span=node.span)
+    return None
+
+
+def _constant_truth(c: Compare) -> bool:
+    """Whether a comparison of two number literals holds (False for anything else)."""
+    (a, b), op = c.operands, c.ops[0]
+    if not (_number(a) and _number(b)):
+        return False
+    return {"<": a.value < b.value, "<=": a.value <= b.value, ">": a.value > b.value, ">=": a.value >= b.value}[op]
 
 
 def _rounded(node: Any) -> tuple[Any, int] | None:
