@@ -35,11 +35,8 @@ from bayes_synth.constraints import (
 )
 from bayes_synth.draws import alias_tables
 from bayes_synth.dsl.diagnostics import semantic_error
-from bayes_synth.dsl.enforce import Axis, TargetRule
-from bayes_synth.encode import CategoricalCodec, encode_frame
-from bayes_synth.enforcement import sample_with_rules
+from bayes_synth.encode import encode_frame
 from bayes_synth.errors import (
-    BayesSynthWarning,
     DSLError,
     DSLSemanticError,
     IngestError,
@@ -47,9 +44,8 @@ from bayes_synth.errors import (
     NotFittedError,
     ParameterError,
     PrivacyWarning,
-    SamplingError,
 )
-from bayes_synth.ingest import IngestReport, prepare, read_table
+from bayes_synth.ingest import prepare, read_table
 from bayes_synth.model import Model
 from bayes_synth.modelfile import load_model_file, save_model
 from bayes_synth.modelview import ModelView
@@ -57,13 +53,13 @@ from bayes_synth.parameters import learn_tables
 from bayes_synth.privacy.access import CountSource, PrivateQueries
 from bayes_synth.privacy.discovery import build_codec, noisy_row_count
 from bayes_synth.privacy.ledger import Ledger, check_delta, check_epsilon
-from bayes_synth.privacy.plan import plan_budget
-from bayes_synth.sampling import ancestral_sample, posterior_codes
+from bayes_synth.rows import _axes, _check_conditions, _condition_values, _sample_chunk
 from bayes_synth.satisfiable import require_satisfiable
 from bayes_synth.schema import Schema
 from bayes_synth.semantic.fill import fill
 from bayes_synth.semantic.plan import Semantics, plan_semantics
 from bayes_synth.structure import auto_max_parents, learn_structure
+from bayes_synth.training import _budget_plan, _charge_metadata, _decimal_grids, _drop_impossible, _require_values
 
 DEFAULT_BINS = 16
 SAMPLE_CHUNK = 250000
@@ -162,7 +158,7 @@ class Synthesizer(ModelView):
         allowed = null_allowed(plan)  # the other columns may not be left missing just to satisfy the rules
         require_satisfiable(plan.targets, codecs, _axes(schema), plan.rules.sources if plan.rules else None,
                             filled=[c for c in codecs if c not in allowed], folds=plan.folds)
-        codes = self._drop_impossible(codes, schema, report)
+        codes = _drop_impossible(codes, schema, report)
         source = CountSource(codes, [c.size for c in codecs.values()], list(codecs))
         queries = PrivateQueries(source, ledger, noise_state)
         k = self.max_parents if self.max_parents is not None else \
@@ -221,23 +217,6 @@ class Synthesizer(ModelView):
         except (ParameterError, TypeError, ValueError):  # reported with the rules' own checks
             return False
         return math.isinf(eps) or delta > 0
-
-    @staticmethod
-    def _drop_impossible(codes: np.ndarray, schema: Schema, report: IngestReport) -> np.ndarray:
-        bad = (codes < 0).any(axis=1)
-        if bad.all():
-            counts = {name: int((codes[:, j] < 0).sum()) for j, name in enumerate(schema)}
-            shown = ", ".join(f"'{name}' ({k} rows)" for name, k in counts.items() if k)
-            raise IngestError(f"No row of the table can be learned from: each of its {len(codes)} rows has a missing "
-                              f"value, or one outside the declared domain, in a column declared not null: {shown}. "
-                              "Check the declared categories and bounds, the rules' values, and the missing markers.")
-        if bad.any():
-            for j, name in enumerate(schema):
-                report.add("left_out", name, int((codes[:, j] < 0).sum()))
-            columns = ", ".join(f"'{name}'" for name in report.left_out)
-            warnings.warn(f"{int(bad.sum())} row(s) have a missing value in a column declared not null ({columns}); "
-                          "they are left out of training.", BayesSynthWarning, stacklevel=3)
-        return codes[~bad]
 
     def _settings(self, eps, delta, k, bins, n_hat, plan) -> dict[str, Any]:
         return {
@@ -351,20 +330,6 @@ def load_model(path: str | Path) -> Synthesizer:
     return synth
 
 
-def _require_values(frame: pd.DataFrame, report: IngestReport, plan: Plan) -> None:
-    """A column whose every value falls outside its declared categories would be learned as always missing:
-    refused (a misspelt category, in a ``column`` statement or in a rule such as ``rule sex == "Mle"``)."""
-    from bayes_synth.dsl.printer import to_source
-
-    for name, count in report.out_of_domain.items():
-        if count and name in frame.columns and not frame[name].notna().any():
-            rules = [f"'{to_source(r)}'" for r in plan.folds.get(name, ())]
-            by = f" (set by {', '.join(rules)})" if rules else ""
-            raise IngestError(f"Column '{name}': all {count} of its values are outside its declared categories{by}, "
-                              "so the model could learn nothing but missing values for it. Check the spelling of "
-                              "the categories, or declare the column's categories as they are written in the data.")
-
-
 def _sources(plan: Plan, model: Model) -> dict[str, str]:
     """File name -> text of the rules, for errors raised while sampling (the model keeps the text)."""
     out = dict(plan.rules.sources) if plan.rules is not None else {}
@@ -399,168 +364,6 @@ def _stored_combinations(plan: Plan, model: Model) -> Plan:
             raise ModelFormatError(f"$.structure.order draws '{rule.target}' before {late}, but '{rule.text}' "
                                    "restricts it given them")
     return plan
-
-
-def _charge_metadata(ledger: Ledger, schema: Schema, report: IngestReport) -> None:
-    """Ledger the schema facts taken from the input rather than declared (assumed public)."""
-    inferred = tuple(name for name, spec in schema.items() if "kind" not in spec.declared)
-    if inferred:
-        ledger.charge("metadata", inferred, "none (assumed public)", 0, Fraction(0),
-                      note="column kinds inferred from the values: treated as public, not protected")
-    if report.dtype_from_frame:
-        ledger.charge("metadata", tuple(report.dtype_from_frame), "none (assumed public)", 0, Fraction(0),
-                      note="output dtypes (and non-nullability of int/bool columns) taken from the input "
-                           "frame's dtypes: treated as public schema, not protected")
-
-
-def _budget_plan(schema: Schema, eps: float, delta: float, n_combines: int = 0):
-    """The budget split for this schema: which facts must still be learned decides the steps."""
-    numeric = [s for s in schema.values() if s.is_numeric]
-    return plan_budget(
-        eps, delta, n_columns=len(schema),
-        n_bounds=sum(not s.has_bounds for s in numeric),
-        n_categories=sum(s.kind == "categorical" and s.categories is None for s in schema.values()),
-        n_numeric=len(numeric), n_combines=n_combines)
-
-
-def _condition_values(model: Model, conditions: Mapping[str, Any], n: int) -> dict[str, pd.Series]:
-    out = {}
-    for name, value in conditions.items():
-        if name not in model.codecs:
-            raise ParameterError(f"Cannot condition on unknown column {name!r}; columns are {model.columns}.")
-        if isinstance(value, list | tuple | np.ndarray | pd.Series):
-            if len(value) != n:
-                raise ParameterError(f"Condition on '{name}' has {len(value)} values; expected {n} "
-                                     "(one per row) or a single value.")
-            series = pd.Series(list(value), dtype=object)
-        else:
-            series = pd.Series([value] * n, dtype=object)
-        spec = model.schema[name]
-        if spec.kind in ("date", "datetime"):
-            series = pd.to_datetime(series)
-        codes = model.codecs[name].encode(series)
-        if (codes < 0).any() or (model.codecs[name].null_code is not None and
-                                 np.any((codes == model.codecs[name].null_code) & series.notna().to_numpy())):
-            raise SamplingError(f"Condition on '{name}' holds a value outside the column's domain.")
-        grid = getattr(model.codecs[name], "decimals", None)
-        if grid is not None:  # written with that many decimals: another value would be rounded after the rules
-            axis = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
-            axis = axis[np.isfinite(axis)]
-            if np.any(model.codecs[name].grid_value(model.codecs[name].grid_up(axis)) != axis):
-                raise SamplingError(f"Condition on '{name}' holds a value with more than {grid} decimal(s), the "
-                                    "decimals the column is written with; round the condition.")
-        out[name] = series
-    return out
-
-
-def _sample_chunk(model: Model, n: int, rng: np.random.Generator, fixed: dict[str, pd.Series],
-                  aliases: list | None = None, rules: Plan | None = None, static: dict | None = None) -> pd.DataFrame:
-    names = model.columns
-    decoded: dict[str, pd.Series] = {}
-    if rules is not None and rules.targets:
-        by_target: dict[str, list] = {}
-        for t in rules.targets:
-            by_target.setdefault(t.target, []).append(t)
-        axes = _axes(model.schema)
-        preset = _preset(model, fixed, rng) if fixed else None
-        codes, decoded = sample_with_rules(model.order, model.parents_idx, model.tables, model.codecs, n, rng,
-                                           by_target, axes, aliases, preset, static)
-    else:
-        fixed_codes = {names.index(k): model.codecs[k].encode(v.reset_index(drop=True)) for k, v in fixed.items()}
-        codes = ancestral_sample(model.order, model.parents_idx, model.tables, model.sizes, n, rng, fixed_codes,
-                                 aliases)
-    columns = {}
-    for j, (name, codec) in enumerate(model.codecs.items()):
-        spec = model.schema[name]
-        if name in fixed:
-            values = fixed[name].reset_index(drop=True)
-            columns[name] = _cast(values, spec, bool(values.isna().any()))
-        elif isinstance(codec, CategoricalCodec) and _is_string_dtype(spec.dtype) and codec.kind == "categorical":
-            columns[name] = _strings_from_codes(codec, codes[:, j], spec.dtype)
-        else:
-            has_na = codec.nullable and bool((codes[:, j] == codec.null_code).any())
-            values = decoded[name] if name in decoded else codec.decode(codes[:, j], rng)
-            columns[name] = _cast(values, spec, has_na)
-    return pd.DataFrame(columns)
-
-
-def _preset(model: Model, fixed: dict[str, pd.Series], rng: np.random.Generator):
-    """For the rules sampler: rows -> (posterior codes of the fixed columns and their ancestors, values)."""
-    names = model.columns
-    codes = {names.index(k): model.codecs[k].encode(v.reset_index(drop=True)) for k, v in fixed.items()}
-    values = {k: v.reset_index(drop=True) for k, v in fixed.items()}
-
-    def preset(rows: np.ndarray):
-        given = {x: c[rows] for x, c in codes.items()}
-        return (posterior_codes(model.order, model.parents_idx, model.tables, model.sizes, given, rng),
-                {k: v.iloc[rows].reset_index(drop=True) for k, v in values.items()})
-
-    return preset
-
-
-def _check_conditions(rules: Plan, fixed: dict[str, pd.Series]) -> None:
-    """A rule that reads only conditioned columns must hold for the given values (or no row can exist)."""
-    from bayes_synth.dsl.evaluate import rule_holds
-
-    frame = pd.DataFrame({k: v.reset_index(drop=True) for k, v in fixed.items()})
-    for rule in rules.targets:
-        columns = {rule.target, *rule.inputs}
-        if isinstance(rule, TargetRule) and columns <= set(frame.columns):
-            broken = int((~rule_holds(rule.rule, frame[list(columns)])).sum())
-            if broken:
-                raise SamplingError(f"The conditions break '{rule.text}' in {broken} of {len(frame)} rows; "
-                                    "no row can have these values. Change the conditions.")
-
-
-def _decimal_grids(semantics: Semantics) -> dict[str, int]:
-    """Column -> the decimals its values are written with (``decimals n``, or a number display format).
-
-    The output rounds such a column to its decimals; drawing it on that grid makes the rounding change
-    nothing, so the rules hold on the values written (docs/dsl.md).
-    """
-    from bayes_synth.semantic.formats import format_from_dict
-
-    out = {}
-    for name, t in semantics.columns.items():
-        shown = t.options.get("format") if not t.generated else None
-        if isinstance(shown, dict) and shown.get("family") == "number":
-            decimals = getattr(format_from_dict(shown["spec"]), "decimals", None)
-            if decimals is not None:
-                out[name] = int(decimals)
-    return out
-
-
-def _axes(schema: Schema) -> dict[str, Axis]:
-    return {name: Axis(spec.kind) for name, spec in schema.items() if spec.is_numeric}
-
-
-def _is_string_dtype(dtype: str | None) -> bool:
-    return dtype is not None and dtype.startswith(("str", "string"))
-
-
-def _strings_from_codes(codec: CategoricalCodec, codes: np.ndarray, dtype: str) -> pd.Series:
-    """Text columns straight from codes through Arrow (no Python string objects per row)."""
-    import pyarrow as pa
-
-    labels = pa.array([str(c) for c in codec.categories] + ([None] if codec.nullable else []),
-                      type=pa.large_string())
-    taken = labels.take(pa.array(codes))
-    return pd.Series(pd.array(taken, dtype=pd.api.types.pandas_dtype(dtype)))
-
-
-def _cast(values: pd.Series, spec, has_na: bool) -> pd.Series:
-    dtype = spec.dtype or "object"
-    try:
-        if spec.kind == "integer" or (spec.kind == "categorical" and dtype.startswith(("int", "uint"))):
-            if has_na and dtype.startswith(("int", "uint")):
-                dtype = "Int64"
-            return values.astype(float).round().astype(dtype) if not dtype.startswith(("I", "U")) \
-                else pd.array(values.astype(float).round(), dtype="Float64").astype(dtype)
-        if spec.kind == "boolean":
-            return values.astype("boolean" if has_na or dtype == "boolean" else "bool")
-        return values.astype(dtype)
-    except (TypeError, ValueError):
-        return values
 
 
 def _versions() -> dict[str, str]:

@@ -261,7 +261,7 @@ def profile_sample(synth, rows: int, seed: int, top: int = 25) -> dict:
         "restrictions.py(draw)",
         "encode.py(decode_within)",
         "constraints.py(add_derived)",
-        "synthesizer.py(_strings_from_codes)",
+        "rows.py(_strings_from_codes)",
     ):
         file, func = want[:-1].split("(")
         hits = [r["cumtime_s"] for r in rows_out if r["function"].endswith(f"({func})") and file in r["function"]]
