@@ -318,3 +318,27 @@ def test_guess_locale() -> None:
     assert guess_locale(diluted, threshold=0.1) == "de_DE"
     assert guess_locale(pd.Series([], dtype="str")) is None
     assert guess_locale(pd.Series(first_names(400, rng, locale="nl_NL"))) == "nl_NL"
+
+
+def test_names_follow_each_rows_country_in_an_entity():
+    """With a country column in the entity, first and last names come from each row's country (they came
+    from the data's locale only: a German row got an American name); gender and full names still agree."""
+    from bayes_synth.semantic.catalogue import TYPES, Context
+    from bayes_synth.semantic.wordlists import vocabulary
+
+    n = 1200
+    countries = np.array(["Germany", "FR", "ITA", None] * (n // 4), dtype=object)
+    gender = np.array(["F", "M", "M", "F", "M", "F"] * (n // 6), dtype=object)
+    ctx = Context(locale="en_US", entity={"country": countries, "gender": gender})
+    rng = np.random.default_rng(0)
+    first = TYPES["first_name"].generate(n, rng, ctx)
+    ctx.entity["first_name"] = first
+    last = TYPES["last_name"].generate(n, rng, ctx)
+    ctx.entity["last_name"] = last
+    full = TYPES["full_name"].generate(n, rng, ctx)
+    for country, locale in [("Germany", "de_DE"), ("FR", "fr_FR"), ("ITA", "it_IT"), (None, "en_US")]:
+        rows = np.array([c == country for c in countries])
+        assert set(last[rows]) <= set(vocabulary("last_names", locale)), country
+        female = rows & (gender == "F")
+        assert set(first[female]) <= set(vocabulary("first_names_female", locale)), country
+    assert all(f"{a} {b}" == c for a, b, c in zip(first, last, full, strict=True))

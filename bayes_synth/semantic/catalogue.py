@@ -418,18 +418,56 @@ def _country_codes(values: np.ndarray) -> np.ndarray:
     return places.country_codes(values)
 
 
+#: people generators whose vocabulary follows each row's country when the entity names one
+PER_COUNTRY = ("first_names", "last_names", "titles")
+
+
+def row_locales(n: int, ctx: Context) -> np.ndarray | None:
+    """Each row's Faker locale from the entity's country (code or name), or None when the entity names no
+    country (then every row uses the data's locale).
+
+    >>> ctx = Context(locale="en_US", entity={"country": np.array(["Germany", "FR", None], dtype=object)})
+    >>> row_locales(3, ctx).tolist()
+    ['de_DE', 'fr_FR', 'en_US']
+    """
+    if not any(ctx.entity.get(r) is not None for r in COUNTRY_ROLES):
+        return None
+    from bayes_synth.semantic import places
+
+    codes = pd.Series(row_countries(n, ctx), dtype=object)
+    locales = {c: places.country_locale(c, ctx.locale) or ctx.locale for c in codes.unique()}
+    return codes.map(locales).to_numpy(dtype=object)
+
+
+def per_locale(n: int, ctx: Context, make: Callable[[np.ndarray, str], Any]) -> np.ndarray:
+    """``make(rows, locale)`` for each group of rows sharing a locale (one call per locale, not per row),
+    assembled in row order; one call for all rows when the entity names no country."""
+    locales = row_locales(n, ctx)
+    if locales is None:
+        return np.asarray(make(np.arange(n), ctx.locale), dtype=object)
+    out = np.empty(n, dtype=object)
+    for locale in pd.unique(locales):
+        rows = np.flatnonzero(locales == locale)
+        out[rows] = np.asarray(make(rows, locale), dtype=object)
+    return out
+
+
 def _gen_people(function: str, *roles: str) -> Generator:
-    """A generator from :mod:`people`, fed the entity's roles it asks for (gender, first, last)."""
+    """A generator from :mod:`people`, fed the entity's roles it asks for (gender, first, last); names and
+    titles come from the vocabulary of each row's country when the entity has a country column."""
     def generate(n: int, rng: np.random.Generator, ctx: Context) -> np.ndarray:
         from bayes_synth.semantic import people
 
-        kwargs: dict[str, Any] = {"locale": ctx.locale}
-        for role in roles:
-            if ctx.entity.get(role) is not None:
-                kwargs[{"first_name": "first", "last_name": "last"}.get(role, role)] = ctx.entity[role]
-        if function == "emails" and ctx.options.get("unique"):
-            kwargs["unique"] = True
-        return np.asarray(getattr(people, function)(n, rng, **kwargs), dtype=object)
+        given = {role: np.asarray(ctx.entity[role], dtype=object) for role in roles if ctx.entity.get(role) is not None}
+        extra: dict[str, Any] = {"unique": True} if function == "emails" and ctx.options.get("unique") else {}
+
+        def make(rows: np.ndarray, locale: str) -> Any:
+            kwargs = {{"first_name": "first", "last_name": "last"}.get(r, r): v[rows] for r, v in given.items()}
+            return getattr(people, function)(len(rows), rng, locale=locale, **kwargs, **extra)
+
+        if function in PER_COUNTRY:
+            return per_locale(n, ctx, make)
+        return np.asarray(make(np.arange(n), ctx.locale), dtype=object)
 
     return generate
 
@@ -445,10 +483,12 @@ def _gen_full_name(n: int, rng: np.random.Generator, ctx: Context) -> np.ndarray
     """
     from bayes_synth.semantic import people
 
+    gender = ctx.entity.get("gender")
     if ctx.entity.get("first_name") is None:
-        ctx.entity["first_name"] = people.first_names(n, rng, ctx.entity.get("gender"), ctx.locale)
+        ctx.entity["first_name"] = per_locale(n, ctx, lambda rows, locale: people.first_names(
+            len(rows), rng, None if gender is None else np.asarray(gender, dtype=object)[rows], locale))
     if ctx.entity.get("last_name") is None:
-        ctx.entity["last_name"] = people.last_names(n, rng, ctx.locale)
+        ctx.entity["last_name"] = per_locale(n, ctx, lambda rows, locale: people.last_names(len(rows), rng, locale))
     return np.asarray(people.full_names(n, rng, locale=ctx.locale, first=ctx.entity["first_name"],
                                         last=ctx.entity["last_name"]), dtype=object)
 
@@ -597,7 +637,7 @@ _CATALOGUE = [
        _regex(r"[0-9a-fA-F]{32}|[0-9a-fA-F]{40}|[0-9a-fA-F]{64}"), _gen_ids("hash_id", "length", "upper"),
        options=("length", "upper"), group="identifier"),
     # --- people ---------------------------------------------------------------------------------------
-    _t("first_name", "text", True, True, "given names (agree with the entity's gender)",
+    _t("first_name", "text", True, True, "given names (agree with the entity's gender and country)",
        _member(_people_words("first_name")), _gen_people("first_names", "gender"),
        hint=_W + r"(first|given|fore)_?name|(^|_)(fname|first)" + _E, needs_hint=True, group="person"),
     _t("last_name", "text", True, True, "family names", _member(_people_words("last_name")),
@@ -708,8 +748,8 @@ FORMAT_KEPT = {
     "latitude": "- (decimal degrees, as ingest reads numbers)",
     "longitude": "- (decimal degrees, as ingest reads numbers)",
     "colour_hex": "the codes as written (they are the categories)",
-    "first_name": "- (title case, from the locale's vocabulary)",
-    "last_name": "- (title case, from the locale's vocabulary)",
+    "first_name": "- (title case, from the vocabulary of the row's country in an entity, else the data's locale)",
+    "last_name": "- (title case, from the vocabulary of the row's country in an entity, else the data's locale)",
     "full_name": "- (\"First Last\", from the entity's names)",
     "email": "- (name-based addresses at common domains)",
     "company_name": "- (Faker-style company names)",
