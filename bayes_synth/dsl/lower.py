@@ -27,7 +27,6 @@ from bayes_synth.dsl.ast import (
     BoolOp,
     Combine,
     Compare,
-    Entity,
     IfElse,
     InList,
     IsNull,
@@ -320,20 +319,14 @@ def _children(node: Any):
 
 def _unsupported(statement: Any, derived: set[str] | None = None, part: Any = None,
                  kinds: Mapping[str, str] | None = None) -> Diagnostic:
-    if isinstance(statement, Entity):
-        what = "entity groups cannot be enforced by construction yet"
-    elif isinstance(statement, Combine):
+    if isinstance(statement, Combine):
         what = f"fixed combinations of derived columns ({', '.join(sorted(derived or ()))}) cannot be enforced"
-    else:
-        why = _why_not(part, kinds or {})
-        what = "this rule cannot be enforced by construction: " + why
-        if derived:
-            what += f" (after putting in the formulas of {', '.join(sorted(derived))})"
-    if isinstance(statement, Entity):
-        hint = "remove the statement for now: entity groups are filled with generated values (planned)"
-    elif isinstance(statement, Combine):
-        hint = "combine the columns the formulas read instead"
-    elif "one range" in why:
+        return Diagnostic("E0301", what, statement.span, help="combine the columns the formulas read instead")
+    why = _why_not(part, kinds or {})
+    what = "this rule cannot be enforced by construction: " + why
+    if derived:
+        what += f" (after putting in the formulas of {', '.join(sorted(derived))})"
+    if "one range" in why:
         hint = ("write one range per rule ('x between lo and hi'), make the range depend on an earlier column "
                 "with 'if ... then', or declare the column categorical")
     else:
