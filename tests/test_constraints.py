@@ -547,8 +547,9 @@ def test_not_is_moved_onto_comparisons_and_integer_bounds_are_whole(tmp_path, ba
     terms = fake["term_months"].dropna()
     assert terms.min() >= 7 and terms.max() <= 400
     assert_written_output_obeys(tmp_path, fake, text)
-    with pytest.raises(DSLSemanticError, match="E0302"):
+    with pytest.raises(DSLSemanticError, match="E0302") as err:
         fit(bank, BANK_RULES + "rule term_months == 2.5\n", epsilon=1.0, random_state=0)
+    assert "3 <= value <= 2 (a whole number: fractional bounds are rounded inward)" in str(err.value)
     with pytest.raises(DSLSemanticError, match="two ranges"):
         fit(bank, BANK_RULES + "rule term_months != 12\n", epsilon=1.0, random_state=0)
 

@@ -460,7 +460,11 @@ def _merge(facts: dict[str, Any], new: dict[str, Any], rule: Rule) -> list[Diagn
         if key in new:
             facts[key] = new[key] if facts.get(key) is None else pick(facts[key], new[key])
     if facts.get("min") is not None and facts.get("max") is not None and facts["min"] > facts["max"]:
+        fractional = any(isinstance(n, Literal) and isinstance(n.value, float) and not n.value.is_integer()
+                         for n in walk(rule.expr))
+        whole = " (a whole number: fractional bounds are rounded inward)" if fractional \
+            and facts.get("kind") == "integer" else ""
         return [Diagnostic("E0302", f"no value of the column can satisfy this rule: it needs "
-                                    f"{facts['min']!r} <= value <= {facts['max']!r}", rule.span,
+                                    f"{facts['min']!r} <= value <= {facts['max']!r}{whole}", rule.span,
                            help="the rule contradicts the column's bounds or another rule")]
     return []
