@@ -19,7 +19,6 @@ import pandas as pd
 
 from bayes_synth.draws import alias_tables, draw_rows
 from bayes_synth.encode import CategoricalCodec, Codec, NumericCodec
-from bayes_synth.errors import SamplingError
 from bayes_synth.sampling import parent_index
 
 
@@ -137,21 +136,32 @@ def restrict(rules, drawn: Drawn, codec: Codec, axis) -> Allowed:
     null_ok = np.ones(k, dtype=bool)
     choices = None
     for rule in rules:
-        r = rule.restrict(frame, [], codec.nullable, axis)
+        if getattr(rule, "enumerated", False):
+            r = rule.restrict(frame, [], codec.nullable, axis, domain=countable_domain(codec))
+        else:
+            r = rule.restrict(frame, [], codec.nullable, axis)
         np.maximum(lo, r.lo, out=lo)
         np.minimum(hi, r.hi, out=hi)
         null_ok &= r.null_ok
         if getattr(r, "choices", None) is not None:
-            if choices is not None:
-                raise SamplingError(f"Column '{codec.name}' is restricted to fixed values by two statements; "
-                                    "keep it in one 'combine'.")
-            choices = [np.asarray(c, dtype=float) for c in r.choices]
+            mine = [np.asarray(c, dtype=float) for c in r.choices]
+            choices = mine if choices is None else [np.intersect1d(a, b) for a, b in zip(choices, mine, strict=True)]
     mask = bin_mask(codec, lo, hi, null_ok)
     allowed = Allowed(group, mask, lo, hi)
     if choices is not None:
         allowed.choice, allowed.choices = np.arange(k), choices
         mask &= _choice_mask(codec, choices)
     return allowed
+
+
+def countable_domain(codec: NumericCodec) -> np.ndarray:
+    """Every value of a whole-number column (integers, days) on its axis, from its codec's range.
+
+    >>> countable_domain(NumericCodec("n", "integer", [0.0, 3.0, 5.0], [0], [1.0, 1.0])).tolist()
+    [0.0, 1.0, 2.0, 3.0, 4.0]
+    """
+    lo, hi = math.ceil(float(codec.edges[0])), math.ceil(float(codec.edges[-1])) - 1
+    return np.arange(lo, hi + 1, dtype=float)
 
 
 #: largest (parent configurations x input configurations x codes) table compiled ahead of drawing

@@ -284,16 +284,19 @@ def test_combine_on_derived_column_refused(places):
     assert "derived columns (band)" in str(err.value)
 
 
-def test_ordering_cycle_with_a_rule_reported(places):
-    # grade is drawn before level (a combine draws its integer columns last); the rule can only restrict
-    # grade (its contrapositive would need abs(level - 10) >= 5, two ranges of level): a real cycle
+def test_a_rule_against_the_combines_order_is_enforced_on_its_integer(places):
+    """grade is drawn before level (a combine draws its integer columns last) and the rule reads level only
+    inside abs(): it was refused with E0303 (a cycle). Its contrapositive restricts level, an integer, by
+    trying each of its values, so the rule is kept in the combine's order."""
     rules = PLACE_RULES + 'rule if abs(level - 10) < 5 then grade == "A"\ncombine grade, level\n'
-    with pytest.raises(DSLSemanticError) as err:
-        fit(places, rules, epsilon=1.0)
-    codes = [d.code for d in err.value.diagnostics]
-    assert codes.count("E0303") == 2
-    text = str(err.value)
-    assert "this combine needs 'level' drawn after ['grade']" in text and "cycle" in text
+    synth = fit(places, rules, epsilon=float("inf"), random_state=0)
+    fake = synth.sample(2000, random_state=1)
+    near = (fake["level"] - 10).abs() < 5
+    assert (fake.loc[near, "grade"] == "A").all()
+    # no kept tuple has grade A near level 10, so B keeps only its level 15 (its 7 breaks the rule)
+    assert not near.any() and set(fake.loc[fake["grade"] == "B", "level"]) == {15}
+    kept = set(zip(places["grade"], places["level"], strict=True))
+    assert set(zip(fake["grade"], fake["level"], strict=True)) <= kept
 
 
 def test_domain_too_large_names_statement_and_columns(places):

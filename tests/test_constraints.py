@@ -145,7 +145,7 @@ def test_unary_rules_narrow_the_domain(bank):
     ("column id: integer, unique", "E0301"),
     ("rule balance * balance <= 100", "E0301"),
     ("rule interest_rate >= 0.5", "E0302"),
-    ("rule term_months <= round(interest_rate * 1000)\nrule interest_rate <= round(term_months) / 1000", "E0303"),
+    ("rule balance <= round(interest_rate * 1000)\nrule interest_rate <= round(balance) / 1000", "E0303"),
 ])
 def test_rules_that_cannot_be_enforced_are_refused_before_fitting(bank, extra, code):
     with pytest.raises(DSLSemanticError) as err:
@@ -525,10 +525,15 @@ def test_a_list_of_numbers_is_enforced_as_a_range_or_refused(tmp_path, bank):
     assert len(mortgages) > 50 and set(mortgages) <= {120, 121, 122}
     assert set(fake["opened"].dt.strftime("%Y-%m-%d")) <= {"2015-03-01", "2015-03-02"}
     assert_written_output_obeys(tmp_path, fake, ran)
-    for rule, reason in [("rule term_months in [12, 24, 36]", "'in [...]' must list one value or a run"),
-                         ("rule term_months not in [7, 8]", "'not in [...]' is refused"),
+    # a list with gaps or 'not in' on an integer column: every value of the column is tried
+    gaps = BANK_RULES + "rule term_months in [12, 24, 36] or term_months is null\nrule term_months not in [24]\n"
+    fake = fit(bank, gaps, epsilon=1.0, random_state=0).sample(1000, random_state=1)
+    assert set(fake["term_months"].dropna()) <= {12, 36} and fake["term_months"].notna().sum() > 50
+    assert_written_output_obeys(tmp_path, fake, gaps, "gaps.csv")
+    for rule, reason in [("rule interest_rate in [0.01, 0.03]", "'in [...]' must list one value or a run"),
+                         ("rule interest_rate not in [0.01]", "'not in [...]' is refused"),
                          ("rule interest_rate < 0.01 or interest_rate > 0.05", "both sides of 'or'")]:
-        with pytest.raises(DSLSemanticError, match="E0301") as err:
+        with pytest.raises(DSLSemanticError, match="E0301") as err:  # a float has no values to try one by one
             fit(bank, BANK_RULES + rule + "\n", epsilon=1.0, random_state=0)
         assert reason in str(err.value) and "one range" in str(err.value)
 
@@ -551,7 +556,7 @@ def test_not_is_moved_onto_comparisons_and_integer_bounds_are_whole(tmp_path, ba
         fit(bank, BANK_RULES + "rule term_months == 2.5\n", epsilon=1.0, random_state=0)
     assert "3 <= value <= 2 (a whole number: fractional bounds are rounded inward)" in str(err.value)
     with pytest.raises(DSLSemanticError, match="two ranges"):
-        fit(bank, BANK_RULES + "rule term_months != 12\n", epsilon=1.0, random_state=0)
+        fit(bank, BANK_RULES + "rule interest_rate != 0.05\n", epsilon=1.0, random_state=0)
 
 
 def test_rules_in_either_direction_and_null_guards_are_enforced(tmp_path, bank):
@@ -612,4 +617,23 @@ def test_abs_max_and_min_in_a_consequent_are_enforced(tmp_path, bank):
     savings = fake.loc[fake["product"] == "savings", "balance"]
     assert len(savings) > 100 and ((savings - 20000).abs() < 15000).all()
     assert fake["balance"].max() <= 50000 and fake["interest_rate"].min() >= 0.002
+    assert_written_output_obeys(tmp_path, fake, text)
+
+
+def test_rules_of_two_ranges_on_integers_and_dates_try_every_value(tmp_path, bank):
+    """'x != c', unions ('x < a or x > b'), 'not between' and abs() >= on an integer or date column were
+    refused (E0301: two ranges). Their values are countable: every value is tried per combination of the
+    other columns, and only allowed values are drawn."""
+    text = BANK_RULES + ("rule term_months != 120\n"
+                         "rule term_months < 24 or term_months > 100 or term_months is null\n"
+                         'rule if status == "closed" then abs(term_months - 200) >= 50 or term_months is null\n'
+                         'rule not (opened between "2014-01-01" and "2014-12-31")\n'
+                         'rule opened != "2015-06-01"\n')
+    fake = fit(bank, text, epsilon=1.0, random_state=0).sample(3000, random_state=1)
+    terms = fake["term_months"].dropna()
+    assert len(terms) > 100 and 120 not in set(terms) and not terms.between(24, 100).any()
+    closed = fake.loc[fake["status"] == "closed", "term_months"].dropna()
+    assert len(closed) > 20 and ((closed - 200).abs() >= 50).all()
+    assert not fake["opened"].between("2014-01-01", "2014-12-31").any()
+    assert (fake["opened"] != pd.Timestamp("2015-06-01")).all()
     assert_written_output_obeys(tmp_path, fake, text)

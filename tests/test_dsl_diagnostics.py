@@ -30,6 +30,7 @@ DOCS = Path(__file__).parents[1] / "docs" / "dsl.md"
 TABLE = Schema.from_dict({
     "age": {"kind": "integer"},
     "salary": {"kind": "float"},
+    "bonus": {"kind": "float"},
     "income": {"kind": "categorical", "categories": ["<=50K", ">50K"]},
     "status": {"kind": "categorical", "categories": ["open", "closed", "retired"]},
     "city": {"kind": "categorical"},
@@ -44,6 +45,7 @@ def frame(n: int = 60) -> pd.DataFrame:
     rng = np.random.default_rng(0)
     return pd.DataFrame({
         "age": rng.integers(18, 90, n), "salary": rng.uniform(1e4, 9e4, n).round(2),
+        "bonus": rng.uniform(0, 5e3, n).round(2),
         "income": rng.choice(["<=50K", ">50K"], n), "status": rng.choice(["open", "closed", "retired"], n),
         "city": rng.choice(["Leeds", "York"], n), "employer": rng.choice(["A", "B"], n),
         "hours-per-week": rng.integers(50, 99, n),

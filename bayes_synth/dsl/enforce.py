@@ -57,20 +57,48 @@ class TargetRule:
     inputs: tuple[str, ...]
     numeric: bool
     shown: ast.Rule | None = None  # the statement as written, when ``rule`` is a part of it or has formulas put in
+    enumerated: bool = False  # a countable target whose every value is tried (:func:`enumerated_options`)
 
     @property
     def text(self) -> str:
         return to_source(self.shown or self.rule)
 
-    def restrict(self, drawn: pd.DataFrame, labels: list, nullable: bool, axis=None) -> Restriction:
-        """The restriction for each row of ``drawn`` (``labels``: the target's categories, in code order).
+    def restrict(self, drawn: pd.DataFrame, labels: list, nullable: bool, axis=None,
+                 domain: np.ndarray | None = None) -> Restriction:
+        """The restriction for each row of ``drawn`` (``labels``: the target's categories, in code order;
+        ``domain``: every value of an enumerated target, on its axis).
 
         ``drawn`` holds at least the rule's input columns; the sampler passes one row per distinct
         combination of them and spreads the result back over the rows that share it.
         """
         if not self.numeric:
             return Restriction(mask=self._mask(drawn, labels, nullable))
+        if self.enumerated:
+            return self._enumerate(drawn, domain, nullable, axis)
         return _bounds(self.rule.expr, self.target, drawn, axis)
+
+    def _enumerate(self, drawn: pd.DataFrame, domain: np.ndarray, nullable: bool, axis) -> Restriction:
+        """Evaluate the rule for every row and every value of the target's domain: the allowed values
+        (``choices``), their hull, and whether the missing state is allowed."""
+        from bayes_synth.errors import SamplingError
+        from bayes_synth.ingest import from_column_axis
+
+        k, m = len(drawn), len(domain)
+        if k * (m + 1) > MAX_ENUMERATED:
+            raise SamplingError(
+                f"'{self.text}' is enforced by trying every value of '{self.target}', but its domain has {m:,} "
+                f"values for {k:,} combinations of the other columns (cap {MAX_ENUMERATED:,} trials): declare "
+                f"tighter bounds for '{self.target}', or write the rule as one range per row.")
+        candidates = np.append(np.asarray(domain, dtype=float), np.nan)
+        inputs = drawn[[c for c in self.inputs if c in drawn.columns]]
+        trial = inputs.iloc[np.tile(np.arange(k), m + 1)].reset_index(drop=True)
+        trial[self.target] = from_column_axis(np.repeat(candidates, k), axis.kind)
+        ok = rule_holds(self.rule, trial).reshape(m + 1, k).T
+        values = ok[:, :m]
+        choices = [np.asarray(domain, dtype=float)[values[g]] for g in range(k)]
+        lo = np.where(values, domain, np.inf).min(axis=1, initial=np.inf)
+        hi = np.where(values, domain, -np.inf).max(axis=1, initial=-np.inf)
+        return Restriction(lo=lo, hi=hi, null_ok=ok[:, m] & nullable, choices=choices)
 
     def _mask(self, drawn: pd.DataFrame, labels: list, nullable: bool) -> np.ndarray:
         """Evaluate the rule for every row and every candidate value of the target."""
@@ -131,6 +159,30 @@ def target_options(rule: ast.Rule, kinds: Mapping[str, str]) -> list[TargetRule]
             continue
         out.append(TargetRule(rule, name, tuple(n for n in every if n != name), numeric))
     return out
+
+
+#: kinds whose domain is countable (whole numbers, days): a rule no bound can express is enforced by
+#: trying every value (``x != 5``, ``x < 3 or x > 7``, ``abs(x - 40) >= 5``)
+COUNTABLE = ("integer", "date")
+#: most (combinations of the other columns x values of the target) tried for an enumerated rule
+MAX_ENUMERATED = 2_000_000
+
+
+def enumerated_options(rule: ast.Rule, kinds: Mapping[str, str]) -> list[TargetRule]:
+    """The last resort for a rule :func:`target_options` cannot enforce: a countable column it reads,
+    whose every value is tried per combination of the other columns (as a category's codes are), and
+    only the values that keep the rule are drawn. Consequent columns first.
+
+    >>> from bayes_synth.dsl import parse_constraints
+    >>> [t.target for t in enumerated_options(parse_constraints("rule n != 5").rules[0], {"n": "integer"})]
+    ['n']
+    """
+    expr = rule.expr
+    body = expr.then if isinstance(expr, ast.IfElse) and expr.else_ is None else expr
+    every = names_in(expr)
+    names = names_in(body) + [n for n in every if n not in names_in(body)]
+    return [TargetRule(rule, n, tuple(o for o in every if o != n), True, enumerated=True)
+            for n in names if kinds.get(n) in COUNTABLE]
 
 
 def _escape(body, target: str):

@@ -37,7 +37,7 @@ from bayes_synth.dsl.ast import (
 )
 from bayes_synth.dsl.combine import CATEGORY_KINDS, INTEGER_KINDS, CombineGroup, draw_order
 from bayes_synth.dsl.diagnostics import Diagnostic, semantic_error
-from bayes_synth.dsl.enforce import NUMERIC, TargetRule, names_in, target_options
+from bayes_synth.dsl.enforce import NUMERIC, TargetRule, enumerated_options, names_in, target_options
 from bayes_synth.dsl.rewrite import (
     contrapositive,
     links,
@@ -132,6 +132,9 @@ def _lower_rule(rule: Rule, formulas: Mapping[str, Any], kinds: Mapping[str, str
         for form in forms:
             have = {o.target for o in options}
             options += [o for o in target_options(form, kinds) if o.target not in have]
+        # last: a countable column whose every value is tried (x != 5, x < 3 or x > 7)
+        have = {o.target for o in options}
+        options += [o for o in enumerated_options(forms[0], kinds) if o.target not in have]
         if not options:
             return [], [], [_unsupported(rule, set(uses), part, kinds)]
         compiled.append([replace(t, shown=rule) if uses or t.rule is not rule else t for t in options])
@@ -227,9 +230,10 @@ def _ordering_cycles(targets: list[Any]) -> list[Diagnostic]:
         else:
             out.append(Diagnostic("E0303", f"rules need '{t.target}' drawn after {earlier}, and other rules "
                                            f"need the reverse (cycle {loop})",
-                                  t.rule.span, help="a rule can restrict a category it tests, or a number it "
-                                                    "reads outside functions such as round() or abs(): rewrite one "
-                                                    "of these rules so that it restricts a column outside the cycle"))
+                                  t.rule.span, help="a rule can restrict a category, integer or date it reads "
+                                                    "(any test), or a decimal number it reads outside functions such "
+                                                    "as round(): rewrite one of these rules so that it restricts a "
+                                                    "column outside the cycle"))
     return out
 
 

@@ -55,11 +55,28 @@ def push_not(node: Any) -> Any:
 
 def unguard(expr: Any) -> Any:
     """``if x is not null then R`` as ``x is null or R`` when R reads x (the same rule, in a form that may
-    restrict x; when R does not read x, the contrapositive ``if not R then x is null`` does)."""
-    if isinstance(expr, IfElse) and expr.else_ is None and isinstance(expr.cond, IsNull) and expr.cond.negated \
-            and set(names_in(expr.cond)) <= set(names_in(expr.then)):
-        return BoolOp("or", (replace(expr.cond, negated=False), expr.then), span=expr.span)
-    return expr
+    restrict x; when R does not read x, the contrapositive ``if not R then x is null`` does); and
+    ``if A and x is not null then R`` as ``if A then x is null or R``.
+
+    >>> from bayes_synth.dsl import parse_constraints
+    >>> from bayes_synth.dsl.printer import to_source
+    >>> rule = parse_constraints('rule if a > 1 and x is not null then x <= 5').rules[0]
+    >>> to_source(Rule(unguard(rule.expr)))
+    'rule if a > 1 then x is null or x <= 5'
+    """
+    if not (isinstance(expr, IfElse) and expr.else_ is None):
+        return expr
+    reads = set(names_in(expr.then))
+    parts = expr.cond.operands if isinstance(expr.cond, BoolOp) and expr.cond.op == "and" else (expr.cond,)
+    guards = [p for p in parts if isinstance(p, IsNull) and p.negated and set(names_in(p)) <= reads]
+    if not guards:
+        return expr
+    then = BoolOp("or", (*(replace(g, negated=False) for g in guards), expr.then), span=expr.span)
+    rest = [p for p in parts if not any(p is g for g in guards)]
+    if not rest:
+        return then
+    cond = rest[0] if len(rest) == 1 else BoolOp("and", tuple(rest), span=expr.cond.span)
+    return IfElse(cond, then, None, span=expr.span)
 
 
 def contrapositive(rule: Rule) -> Rule | None:
