@@ -146,6 +146,10 @@ def restrict(rules, drawn: Drawn, codec: Codec, axis) -> Allowed:
         if getattr(r, "choices", None) is not None:
             mine = [np.asarray(c, dtype=float) for c in r.choices]
             choices = mine if choices is None else [np.intersect1d(a, b) for a, b in zip(choices, mine, strict=True)]
+    if choices is not None:  # only the values inside the bounds the other rules set (a bin must hold one)
+        choices = [c[(c >= lo[g]) & (c <= hi[g])] for g, c in enumerate(choices)]
+        lo = np.array([c[0] if len(c) else np.inf for c in choices])
+        hi = np.array([c[-1] if len(c) else -np.inf for c in choices])
     mask = bin_mask(codec, lo, hi, null_ok)
     allowed = Allowed(group, mask, lo, hi)
     if choices is not None:

@@ -637,3 +637,14 @@ def test_rules_of_two_ranges_on_integers_and_dates_try_every_value(tmp_path, ban
     assert not fake["opened"].between("2014-01-01", "2014-12-31").any()
     assert (fake["opened"] != pd.Timestamp("2015-06-01")).all()
     assert_written_output_obeys(tmp_path, fake, text)
+
+
+def test_values_tried_one_by_one_meet_the_bounds_of_other_rules(bank):
+    """A mortgage's term is bounded to [60, 420] by one rule and restricted to < 24 or > 100 by another
+    (tried value by value). A coarse bin holding allowed values below 24 and the bound's 60..61 was drawn,
+    and its value came from the bound alone (60, 61: breaking the second rule in 3 of 1500 rows)."""
+    text = BANK_RULES + "rule term_months < 24 or term_months > 100 or term_months is null\n"
+    synth = fit(bank, text, epsilon=1.0, random_state=4)
+    for seed in range(6):
+        terms = synth.sample(3000, random_state=seed)["term_months"].dropna()
+        assert not terms.between(24, 100).any(), seed
