@@ -24,6 +24,8 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from bayes_synth.cli.options import _positive_int
+
 PROG = "bayes-synth"
 MAX_TABLE_ROWS = 60
 
@@ -209,16 +211,6 @@ def _usage(message: str) -> Exception:
     from bayes_synth.errors import ParameterError
 
     return ParameterError(message)
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more; got {text!r}")
-    return value
 
 
 if __name__ == "__main__":  # pragma: no cover
