@@ -43,8 +43,9 @@ class Restriction:
     lo: np.ndarray | None = None        # (n,) float, numeric targets (-inf: none)
     hi: np.ndarray | None = None
     null_ok: np.ndarray | None = None   # (n,) bool: may the target be missing?
-    # numeric targets with a fixed set of values ('combine'): per row, the sorted allowed values on the
-    # column's axis (lo/hi are their min and max); None when any value within [lo, hi] is allowed
+    # numeric targets with a fixed set of values ('combine', or a rule tried value by value): per row, the
+    # sorted allowed values on the column's axis (lo/hi are their min and max); None when any value within
+    # [lo, hi] is allowed
     choices: list[np.ndarray] | None = None
 
 
